@@ -1,0 +1,66 @@
+# latent — the two commands on a fresh machine are `make lab` and `make test`.
+SHELL       := /bin/bash
+.DEFAULT_GOAL := help
+VENV        := .venv
+PY          := $(VENV)/bin/python
+APT_PKGS    := libopenblas-dev libzmq3-dev libedit-dev pkg-config libxml2-utils
+RELEASE_BIN := .build/release/latent
+# OpenBLAS and our own kernels share the two cores; one thread pool each is plenty.
+export OPENBLAS_NUM_THREADS ?= 2
+
+.PHONY: help deps apt venv build release test unit integration lab bench clean
+
+help:
+	@echo "make lab    build latent, set up JupyterLab with the latent kernel, open notebooks/"
+	@echo "make test   install what is missing, build, run swift test and the integration tests"
+	@echo "make bench  run the benchmarks (engine ops, model throughput, kernel latency)"
+
+# --- setup: Debian packages and the Python virtualenv ------------------------------------
+apt:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: requirements-dev.txt
+	@[ -x $(PY) ] || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+deps: apt venv
+
+# --- build ---------------------------------------------------------------------------------
+build: apt
+	swift build
+
+release: apt
+	swift build -c release --product latent
+
+# --- test ----------------------------------------------------------------------------------
+unit: apt
+	swift build --build-tests
+	swift test --skip-build
+
+integration: deps release
+	LATENT_BIN=$(abspath $(RELEASE_BIN)) $(PY) -m pytest -q tests
+
+test: deps
+	$(MAKE) unit
+	$(MAKE) integration
+
+# --- the main job ----------------------------------------------------------------------------
+lab: deps release
+	$(RELEASE_BIN) install-kernel --sys-prefix --python $(abspath $(PY))
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+# --- benchmarks ------------------------------------------------------------------------------
+bench: deps release
+	$(RELEASE_BIN) bench ops
+	@bash tools/bench-model.sh $(RELEASE_BIN) $(PY)
+
+clean:
+	rm -rf .build

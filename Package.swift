@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+// latent: adaptive latent reasoning on the CPU. Modules and their one-way dependencies:
+//
+//   COpenBLAS ← TensorCore ← Models ← Training          (the engine; Datasets feeds Models/Training)
+//   Plot, Lang, Datasets                               (no project dependencies)
+//   LangBindings ← Lang, Datasets, Models, Training, Plot (the only bridge from language to engine)
+//   Kernel ← Lang (+ swift-crypto);  KernelZMQ ← Kernel, CZeroMQ;  REPL ← Lang, CEdit
+//   latent (CLI) ← everything: the one place where it is all wired together.
+import PackageDescription
+
+let package = Package(
+    name: "latent",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "latent", targets: ["CLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: - System libraries (Debian packages, found through pkg-config)
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        // MARK: - Engine
+        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: engineSettings),
+        .target(name: "Datasets"),
+        .target(name: "Models", dependencies: ["TensorCore", "Datasets"], swiftSettings: engineSettings),
+        .target(name: "Training", dependencies: ["TensorCore", "Models", "Datasets"], swiftSettings: engineSettings),
+
+        // MARK: - Pictures and language
+        .target(name: "Plot"),
+        .target(name: "Lang"),
+        .target(name: "LangBindings", dependencies: ["Lang", "Datasets", "TensorCore", "Models", "Training", "Plot"]),
+
+        // MARK: - Front ends
+        .target(name: "Kernel", dependencies: ["Lang", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "KernelZMQ", dependencies: ["Kernel", "CZeroMQ"]),
+        .target(name: "REPL", dependencies: ["Lang", "CEdit"]),
+        .executableTarget(
+            name: "CLI",
+            dependencies: [
+                "TensorCore", "Datasets", "Models", "Training", "Plot", "Lang", "LangBindings",
+                "Kernel", "KernelZMQ", "REPL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: engineSettings
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorCore", "Datasets"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "TensorCore", "Datasets"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Snapshots")]),
+        .testTarget(name: "LangTests", dependencies: ["Lang"], resources: [.copy("Scripts")]),
+        .testTarget(name: "LangBindingsTests", dependencies: ["LangBindings", "Lang"]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "Lang"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Lang"]),
+    ]
+)
+
+/// Numeric code is compiled with bounds checks off in release builds: the kernels index raw
+/// buffers in tight loops, and their shapes are checked once at the op boundary instead.
+var engineSettings: [SwiftSetting] {
+    [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Latent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latent",
+        abstract: "Adaptive latent reasoning: engine, trainers, language, REPL and Jupyter kernel."
+    )
+}
