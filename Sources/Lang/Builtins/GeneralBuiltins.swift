@@ -1,0 +1,54 @@
+// The General builtins of LANGUAGE.md, and the helpers they share.
+
+import Foundation
+
+/// The builtins every session has.
+enum GeneralBuiltins {
+    static func all() -> [Builtin] {
+        output() + introspection() + math() + collections() + strings()
+    }
+
+    /// The values `for` would walk in `v`, for builtins that take any sequence.
+    static func elements(_ v: Value, _ args: Arguments, _ name: String) throws -> [Value] {
+        switch v {
+        case .list(let xs): return xs
+        case .range(let r): return (0..<r.count).map { .number(r.element($0)) }
+        case .record(let r): return r.keys.map { .string($0) }
+        case .string(let s): return s.map { .string(String($0)) }
+        case .object(let o):
+            guard let n = o.count else { throw args.typeError(name, expected: "a list, range or table") }
+            return try (0..<n).map { try o.element(at: $0) }
+        default:
+            throw args.typeError(name, expected: "a list, range or table")
+        }
+    }
+
+    /// The numbers in a sequence, naming the first element that is not one.
+    static func numbers(_ v: Value, _ args: Arguments, _ name: String) throws -> [Double] {
+        if case .range(let r) = v { return (0..<r.count).map { r.element($0) } }
+        return try elements(v, args, name).enumerated().map { k, x in
+            guard case .number(let n) = x else {
+                throw RuntimeError(.typeError, "\(args.function): argument '\(name)' must hold numbers, but element \(k) is a \(x.typeName)")
+            }
+            return n
+        }
+    }
+
+    /// The help page: every builtin, grouped, with its one-line summary.
+    static func index(_ builtins: [Builtin]) -> String {
+        var categories: [String] = []
+        for b in builtins where !categories.contains(b.category) { categories.append(b.category) }
+        var lines = ["Builtins (help(f) shows a signature, what it does and an example):"]
+        for c in categories {
+            lines.append("")
+            lines.append(c)
+            for b in builtins where b.category == c {
+                let sig = b.signature.count < 36 ? b.signature.padding(toLength: 36, withPad: " ", startingAt: 0) : b.signature + "\n" + String(repeating: " ", count: 38)
+                lines.append("  " + sig + "  " + b.summary)
+            }
+        }
+        lines.append("")
+        lines.append("Keywords: " + TokenKind.keywordNames.joined(separator: " "))
+        return lines.joined(separator: "\n")
+    }
+}
