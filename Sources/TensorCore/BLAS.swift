@@ -1,0 +1,74 @@
+// The only file that imports COpenBLAS. Every matrix product in the engine goes through
+// `BLAS.gemm`, which is cblas_sgemm on row-major data with transpose flags (never a
+// materialised transpose) and explicit leading dimensions (so strided head slices work).
+
+import COpenBLAS
+import Foundation
+
+/// Thin wrapper over OpenBLAS single-precision GEMM.
+public enum BLAS {
+    /// C[M×N] = alpha · op(A) · op(B) + beta · C, row-major.
+    ///
+    /// `op(A)` is `A` (M×K, leading dimension `lda`) or, with `transposeA`, Aᵀ where `A` is
+    /// stored K×M. Likewise `op(B)` is K×N or, with `transposeB`, stored N×K. `ldc` is the row
+    /// stride of C. `beta = 1` accumulates into C, which is how backward passes add gradients.
+    @inlinable
+    public static func gemm(
+        transposeA: Bool = false, transposeB: Bool = false,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            // cblas does not scale C when K = 0 on every build; do it here.
+            for i in 0..<m {
+                for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] }
+            }
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k),
+            alpha, a, Int32(lda), b, Int32(ldb),
+            beta, c, Int32(ldc))
+    }
+
+    /// y += alpha · x (length n, unit strides).
+    @inlinable
+    public static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
+    }
+
+    /// Number of threads OpenBLAS uses for one call.
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// Sets the OpenBLAS thread count (at least 1).
+    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+}
+
+/// Engine-wide settings.
+public enum Engine {
+    /// Sets how many threads the engine uses: the OpenBLAS pool size, and whether elementwise
+    /// kernels may split large work in two (they do when `n >= 2`).
+    ///
+    /// Call once at start-up (the CLI does). The default is 2, or `OPENBLAS_NUM_THREADS` when
+    /// that environment variable is set; see ``defaultThreads``.
+    public static func setThreads(_ n: Int) {
+        BLAS.setThreads(n)
+    }
+
+    /// `OPENBLAS_NUM_THREADS` if set to a positive integer, else 2.
+    public static var defaultThreads: Int {
+        if let s = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"], let n = Int(s), n > 0 { return n }
+        return 2
+    }
+
+    /// Threads the engine's own kernels may use (mirrors the OpenBLAS setting).
+    public static var threads: Int { BLAS.threads }
+}

@@ -1,0 +1,79 @@
+// Softmax and log-softmax over the last dimension. Notation: rows R, width V; x, y are (R, V).
+// Both are max-shifted for stability; backward uses the saved output.
+
+import Foundation
+
+/// Softmax over the last axis: `y = exp(x − max) / Σ exp(x − max)`. Entries equal to −∞ get
+/// probability 0 (a fully −∞ row gives all zeros).
+///
+/// Backward: dx = y · (dy − Σ dy·y).
+public func softmax(_ x: Tensor) -> Tensor {
+    let V = x.dim(-1)
+    let R = x.count / max(V, 1)
+    let out = Tensor(uninitialized: x.shape)
+    let (px, py) = (x.data, out.data)
+    Parallel.forEach(R, workPerItem: V) { row in softmaxRow(px + row * V, py + row * V, V) }
+    if Autograd.needsGrad(x) {
+        out.recordOp(inputs: [x]) { out in
+            let (g, gx) = (out.gradBuffer(), x.gradBuffer())
+            Parallel.forEach(R, workPerItem: V) { row in
+                let yr = py + row * V, gr = g + row * V, dr = gx + row * V
+                var dot: Float = 0
+                for j in 0..<V { dot += gr[j] * yr[j] }
+                for j in 0..<V { dr[j] += yr[j] * (gr[j] - dot) }
+            }
+        }
+    }
+    return out
+}
+
+/// Log-softmax over the last axis: `y = x − max − log Σ exp(x − max)`.
+///
+/// Backward: dx = dy − softmax(x) · Σ dy.
+public func logSoftmax(_ x: Tensor) -> Tensor {
+    let V = x.dim(-1)
+    let R = x.count / max(V, 1)
+    let out = Tensor(uninitialized: x.shape)
+    let (px, py) = (x.data, out.data)
+    Parallel.forEach(R, workPerItem: V) { row in
+        let xr = px + row * V, yr = py + row * V
+        let lse = logSumExp(xr, V)
+        for j in 0..<V { yr[j] = xr[j] - lse }
+    }
+    if Autograd.needsGrad(x) {
+        out.recordOp(inputs: [x]) { out in
+            let (g, gx) = (out.gradBuffer(), x.gradBuffer())
+            Parallel.forEach(R, workPerItem: V) { row in
+                let yr = py + row * V, gr = g + row * V, dr = gx + row * V
+                var sum: Float = 0
+                for j in 0..<V { sum += gr[j] }
+                for j in 0..<V { dr[j] += gr[j] - expf(yr[j]) * sum }
+            }
+        }
+    }
+    return out
+}
+
+/// Writes softmax of `x[0..<n]` into `y` (they may alias).
+@inline(__always) func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    var m = -Float.infinity
+    for j in 0..<n { m = max(m, x[j]) }
+    if m == -.infinity {
+        for j in 0..<n { y[j] = 0 }
+        return
+    }
+    var s: Float = 0
+    for j in 0..<n { let e = expf(x[j] - m); y[j] = e; s += e }
+    let inv = 1 / s
+    for j in 0..<n { y[j] *= inv }
+}
+
+/// log Σ exp(x[0..<n]), max-shifted.
+@inline(__always) func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+    var m = -Float.infinity
+    for j in 0..<n { m = max(m, x[j]) }
+    if m == -.infinity { return m }
+    var s: Float = 0
+    for j in 0..<n { s += expf(x[j] - m) }
+    return m + logf(s)
+}
