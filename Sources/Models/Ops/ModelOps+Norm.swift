@@ -1,0 +1,81 @@
+// RMSNorm and the SwiGLU gate, fused forward/backward.
+
+import Foundation
+import TensorCore
+
+extension ModelOps {
+    /// RMSNorm over the last dimension, Llama form:
+    /// `y = x / sqrt(mean(x²) + ε) · w`, for `x` of shape `[..., D]` and `weight` of shape `[D]`.
+    public static func rmsNorm(_ x: Tensor, weight: Tensor, epsilon: Float) -> Tensor {
+        let d = weight.count
+        precondition(x.dim(-1) == d, "rmsNorm: input \(x.shape) vs weight \(weight.shape)")
+        let rows = x.count / d
+        let y = Tensor.uninitialized(x.shape)
+        let recording = Autograd.needsGrad(x, weight)
+        var inverse = [Float](repeating: 0, count: recording ? rows : 0)
+        let (px, pw, py) = (x.data, weight.data, y.data)
+        for r in 0..<rows {
+            let xr = px + r * d, yr = py + r * d
+            var sum: Float = 0
+            for i in 0..<d { sum += xr[i] * xr[i] }
+            let s = 1 / (sum / Float(d) + epsilon).squareRoot()
+            for i in 0..<d { yr[i] = xr[i] * s * pw[i] }
+            if recording { inverse[r] = s }
+        }
+        if recording {
+            y.recordOp(inputs: [x, weight]) { y in
+                let dy = y.gradBuffer()
+                let dx = x.requiresGrad ? x.gradBuffer() : nil
+                let dw = weight.requiresGrad ? weight.gradBuffer() : nil
+                for r in 0..<rows {
+                    let xr = px + r * d, gr = dy + r * d, s = inverse[r]
+                    if let dw { for i in 0..<d { dw[i] += gr[i] * xr[i] * s } }
+                    guard let dx else { continue }
+                    // dx = s·(g⊙w) − x·s³·mean((g⊙w)⊙x)
+                    var dot: Float = 0
+                    for i in 0..<d { dot += gr[i] * pw[i] * xr[i] }
+                    let c = s * s * s * dot / Float(d)
+                    let dxr = dx + r * d
+                    for i in 0..<d { dxr[i] += s * gr[i] * pw[i] - xr[i] * c }
+                }
+            }
+        }
+        return y
+    }
+
+    /// The SwiGLU gate `silu(gate) ⊙ up`, with `silu(a) = a·σ(a)`; both inputs share a shape.
+    public static func swiGLU(gate: Tensor, up: Tensor) -> Tensor {
+        precondition(gate.shape == up.shape, "swiGLU: \(gate.shape) vs \(up.shape)")
+        let y = Tensor.uninitialized(gate.shape)
+        let (pg, pu, py, n) = (gate.data, up.data, y.data, gate.count)
+        parallelFor(n / 1024 + 1, workPerItem: 4096) { chunks in
+            let lo = chunks.lowerBound * 1024, hi = min(n, chunks.upperBound * 1024)
+            if lo < hi {
+                for i in lo..<hi {
+                    let a = pg[i]
+                    py[i] = a / (1 + exp(-a)) * pu[i]
+                }
+            }
+        }
+        if Autograd.needsGrad(gate, up) {
+            y.recordOp(inputs: [gate, up]) { y in
+                let dy = y.gradBuffer()
+                let dg = gate.requiresGrad ? gate.gradBuffer() : nil
+                let du = up.requiresGrad ? up.gradBuffer() : nil
+                parallelFor(n / 1024 + 1, workPerItem: 8192) { chunks in
+                    let lo = chunks.lowerBound * 1024, hi = min(n, chunks.upperBound * 1024)
+                    if lo < hi {
+                        for i in lo..<hi {
+                            let a = pg[i]
+                            let sig = 1 / (1 + exp(-a))
+                            let silu = a * sig
+                            du?[i] += dy[i] * silu
+                            dg?[i] += dy[i] * pu[i] * sig * (1 + a * (1 - sig))
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+}
