@@ -53,6 +53,12 @@ struct Lexer {
     }
 
     private mutating func add(_ kind: TokenKind, from start: Int, at loc: SourceLocation, text: String = "", number: Double = 0) {
+        var loc = loc
+        // A line break or the end of input is reported just after the last token before it,
+        // where the missing piece belongs (not after a trailing comment).
+        if kind == .newline || kind == .eof, let last = tokens.last(where: { $0.kind != .newline }) {
+            loc = SourceLocation(line: last.location.line, column: last.location.column + (last.end - last.start))
+        }
         tokens.append(Token(kind: kind, text: text, number: number, location: loc, start: start, end: pos))
     }
 

@@ -191,8 +191,6 @@ extension Parser {
             return .name(token.text, token.location)
         case .leftParen:
             advance()
-            try enter()
-            defer { leave() }
             skipNewlines()
             let inner = try parseExpression()
             skipNewlines()
@@ -200,8 +198,6 @@ extension Parser {
             return inner
         case .leftBracket:
             advance()
-            try enter()
-            defer { leave() }
             var elements: [Expr] = []
             skipNewlines()
             while !check(.rightBracket) {
@@ -231,8 +227,6 @@ extension Parser {
     /// `{key: value, "other key": value, name}`: the last form is short for `{name: name}`.
     mutating func parseRecord() throws(SyntaxError) -> Expr {
         let open = advance()
-        try enter()
-        defer { leave() }
         var fields: [(key: String, value: Expr)] = []
         skipNewlines()
         while !check(.rightBrace) {
