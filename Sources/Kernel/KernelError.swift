@@ -1,0 +1,28 @@
+// Errors of the kernel's protocol layer.
+
+/// What went wrong in the kernel's protocol layer; each case says what was wrong in words.
+public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The connection file could not be read or is invalid.
+    case connectionFile(String)
+    /// A received multipart message is malformed (missing delimiter, too few frames, bad JSON).
+    case malformedMessage(String)
+    /// A received message's HMAC signature does not match.
+    case badSignature
+    /// `input()` was called while the client does not allow stdin (`allow_stdin` false).
+    case inputNotAllowed
+    /// Waiting for an `input_reply` ended because the cell was interrupted or the kernel stopped.
+    case inputInterrupted
+    /// Writing a kernelspec failed.
+    case kernelSpec(String)
+
+    public var description: String {
+        switch self {
+        case .connectionFile(let message): message
+        case .malformedMessage(let message): "malformed message: \(message)"
+        case .badSignature: "message signature does not match (wrong key?)"
+        case .inputNotAllowed: "input() is not available: this front end does not allow stdin"
+        case .inputInterrupted: "input() was interrupted"
+        case .kernelSpec(let message): message
+        }
+    }
+}
