@@ -52,7 +52,7 @@ public enum GradCheck {
             x.zeroGrad(release: true)
         }
         let y = function()
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let projection = Tensor.randomNormal(y.shape, rng: &rng)
         precondition(y.requiresGrad, "GradCheck: the function output does not depend on the inputs")
         y.backward(gradient: projection)

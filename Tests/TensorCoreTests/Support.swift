@@ -6,13 +6,13 @@ import Testing
 
 /// A seeded normal tensor (mean 0, std `std`).
 func randn(_ shape: [Int], seed: UInt64, std: Float = 1) -> Tensor {
-    var rng = SplitMix64(seed: seed)
+    var rng = SeededRandom(seed: seed)
     return Tensor.randomNormal(shape, standardDeviation: std, rng: &rng)
 }
 
 /// A seeded uniform tensor in [low, high).
 func randu(_ shape: [Int], seed: UInt64, low: Float, high: Float) -> Tensor {
-    var rng = SplitMix64(seed: seed)
+    var rng = SeededRandom(seed: seed)
     return Tensor.randomUniform(shape, low: low, high: high, rng: &rng)
 }
 
