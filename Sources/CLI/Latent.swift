@@ -4,6 +4,11 @@ import ArgumentParser
 struct Latent: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent",
-        abstract: "Adaptive latent reasoning: engine, trainers, language, REPL and Jupyter kernel."
+        abstract: "Adaptive latent reasoning: engine, trainers, language, REPL and Jupyter kernel.",
+        subcommands: [BenchCommand.self, TensorsCommand.self,
+                      ReplCommand.self,
+                      RunCommand.self,
+                      KernelCommand.self,
+                      InstallKernelCommand.self]
     )
 }
