@@ -1,0 +1,84 @@
+import Foundation
+
+/// Cuts a chain-of-thought string into steps.
+///
+/// - Equations (the cot holds `<<`): the `<<…>>` groups, in order; text between them (the
+///   spaces of `<<4-2=2>> <<2/.5=4>>`) is dropped.
+/// - Multiplication (the question is space-separated digits `d d d * d d d`): the cot split on
+///   `" + "`, so each step is one partial product, followed by its running sum in brackets when
+///   the file gives one — `"0 0 6 4 9 0 ( 5 5 1 1 1 1 )"`. Joining the steps with `" + "` gives
+///   the cot back exactly; the step count is the number of partial products (4 for 4×4).
+/// - Prose: sentences. A sentence ends at `.`, `!` or `?` (plus any closing quote or bracket)
+///   followed by a space and a character that is not a lower-case letter, unless the word
+///   before the period is a title such as `Mr.`/`Dr.` or `i.e.`/`e.g.`. Joining the
+///   sentences with single spaces gives the cot back when it has single spaces (true for
+///   `train_no_aug.txt`).
+enum StepSplitter {
+    /// A problem with the cot, reported as a warning by the loaders.
+    struct Problem: Error { var message: String }
+
+    /// The steps of `cot`, for an example whose question is `question`.
+    static func steps(fromCoT cot: String, question: String) throws(Problem) -> [String] {
+        let trimmed = cot.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return [] }
+        if trimmed.contains("<<") { return try equations(in: trimmed) }
+        if isMultiplication(question) {
+            return trimmed.components(separatedBy: " + ").filter { !$0.isEmpty }
+        }
+        return sentences(in: trimmed)
+    }
+
+    /// The `<<…>>` groups of `text`.
+    static func equations(in text: String) throws(Problem) -> [String] {
+        var groups: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "<<") {
+            guard let close = rest[open.upperBound...].range(of: ">>") else {
+                throw Problem(message: "an equation opened with '<<' is never closed with '>>'")
+            }
+            groups.append(String(rest[open.lowerBound..<close.upperBound]))
+            rest = rest[close.upperBound...]
+        }
+        return groups
+    }
+
+    /// Whether `question` is an implicit-CoT multiplication input such as `5 6 3 2 * 7 4 3 4`.
+    static func isMultiplication(_ question: String) -> Bool {
+        let sides = question.trimmingCharacters(in: .whitespaces).components(separatedBy: " * ")
+        return sides.count == 2 && sides.allSatisfy { side in
+            let digits = side.split(separator: " ", omittingEmptySubsequences: false)
+            return !digits.isEmpty && digits.allSatisfy { $0.count == 1 && $0.first!.isASCII && $0.first!.isNumber }
+        }
+    }
+
+    private static let titles: Set<String> = ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "mt", "vs", "i.e", "e.g"]
+    private static let closers: Set<Character> = ["\"", "'", ")", "”", "’", "]"]
+
+    /// Sentences of `text` (see the type's documentation).
+    static func sentences(in text: String) -> [String] {
+        let chars = Array(text)
+        var sentences: [String] = []
+        var start = 0
+        var i = 0
+        while i < chars.count {
+            defer { i += 1 }
+            guard chars[i] == "." || chars[i] == "!" || chars[i] == "?" else { continue }
+            var end = i + 1
+            while end < chars.count, closers.contains(chars[end]) { end += 1 }
+            guard end + 1 < chars.count, chars[end] == " ", !chars[end + 1].isLowercase else { continue }
+            if chars[i] == ".", isTitle(before: i, in: chars, from: start) { continue }
+            sentences.append(String(chars[start..<end]).trimmingCharacters(in: .whitespaces))
+            start = end + 1
+            i = end
+        }
+        let last = String(chars[min(start, chars.count)...]).trimmingCharacters(in: .whitespaces)
+        if !last.isEmpty { sentences.append(last) }
+        return sentences.filter { !$0.isEmpty }
+    }
+
+    private static func isTitle(before period: Int, in chars: [Character], from start: Int) -> Bool {
+        var j = period
+        while j > start, chars[j - 1] != " " { j -= 1 }
+        return titles.contains(String(chars[j..<period]).lowercased())
+    }
+}

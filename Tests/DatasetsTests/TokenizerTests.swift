@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import Datasets
+
+@Suite("Tokenizer")
+struct TokenizerTests {
+    @Test func piecesFollowTheRegexAndTheSpaceRule() {
+        #expect(PreTokenizer.pieces(of: "Mia has 72 apples.") == ["Mia", " has", " ", "7", "2", " apples", "."])
+        #expect(PreTokenizer.pieces(of: "<<72-38=34>><<34*8=272>>") ==
+            ["<<", "7", "2", "-", "3", "8", "=", "3", "4", ">>", "<<", "3", "4", "*", "8", "=", "2", "7", "2", ">>"])
+        #expect(PreTokenizer.pieces(of: " The answer is: 136") == [" The", " answer", " is", ":", " ", "1", "3", "6"])
+        #expect(PreTokenizer.pieces(of: "a  b\n\tc’s <x>") == ["a", " ", " b", "\n", "\t", "c", "’", "s", " ", "<", "x", ">"])
+        #expect(PreTokenizer.pieces(of: "q?<START><|CONTINUE|>", specials: Tokenizer.specialTokens) == ["q", "?", "<START>", "<|CONTINUE|>"])
+        #expect(PreTokenizer.pieces(of: "") == [])
+    }
+
+    @Test func specialsComeFirstAndHaveTheirIDs() throws {
+        let tokenizer = Tokenizer(building: try Dataset.arith(n: 50, seed: 1))
+        #expect(Array(tokenizer.vocabulary.prefix(8)) == Tokenizer.specialTokens)
+        #expect([tokenizer.padID, tokenizer.bosID, tokenizer.eosID, tokenizer.unkID] as [Int] == [0, 1, 2, 3])
+        #expect([tokenizer.startID, tokenizer.endID, tokenizer.continueID, tokenizer.stopID] as [Int] == [4, 5, 6, 7])
+        #expect(tokenizer.token(of: tokenizer.spaceID) == " ")
+        #expect(tokenizer.encode("<START><|CONTINUE|><|STOP|><END>") == [4, 6, 7, 5])
+        #expect(tokenizer.decode([1, tokenizer.id(of: "Question")!, 6, 2], skipSpecial: true) == "Question")
+        #expect(tokenizer.decode([1, 6, 2]) == "<bos><|CONTINUE|><eos>")
+        #expect(tokenizer.decode([9999]) == "<unk>" && tokenizer.decode([9999], skipSpecial: true) == "")
+    }
+
+    @Test func vocabularyOrderIsByFrequencyThenLexicographic() throws {
+        let data = try Dataset.arith(n: 200, seed: 3)
+        let tokenizer = Tokenizer(building: data)
+        var counts: [String: Int] = [:]
+        for example in data {
+            for piece in PreTokenizer.pieces(of: Prompts.teacherText(example)) { counts[piece, default: 0] += 1 }
+        }
+        let rest = Array(tokenizer.vocabulary.dropFirst(8))
+        #expect(Set(rest).count == rest.count)
+        #expect(Set(counts.keys).isSubset(of: Set(rest)))
+        for digit in 0...9 { #expect(tokenizer.id(of: "\(digit)") != nil) }
+        for (a, b) in zip(rest, rest.dropFirst()) {
+            let (ca, cb) = (counts[a] ?? 0, counts[b] ?? 0)
+            #expect(ca > cb || (ca == cb && a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)), "\(a) before \(b)")
+        }
+        #expect(Tokenizer(building: data) == tokenizer)
+        let tiny = Tokenizer(building: Dataset([Example(question: "b b a c", steps: [], answer: "1")]))
+        #expect(tiny.vocabulary[8] == " b")  // " b" and ":" both occur twice; " " (0x20) sorts first
+        #expect(tiny.id(of: "b") != nil)  // the bare question's first word
+    }
+
+    @Test func roundTripOnGeneratedData() throws {
+        let data = try Dataset.arith(n: 500, seed: 2)
+        let tokenizer = Tokenizer(building: data)
+        for example in data {
+            for text in [Prompts.teacherText(example), Prompts.noCoTText(example), Prompts.studentText(example, latentSteps: 3)] {
+                let ids = tokenizer.encode(text)
+                #expect(!ids.contains(tokenizer.unkID))
+                #expect(tokenizer.decode(ids) == text)
+            }
+        }
+        #expect(tokenizer.count < 600, "vocabulary of \(tokenizer.count)")
+    }
+
+    @Test(.enabled(if: TestSupport.hasSharedData, "shared data folder absent; real-data round trip skipped"))
+    func roundTripOnRealData() throws {
+        for file in ["gsm8k/valid.txt", "gsm8k/train_no_aug.txt", "5_by_5_mult/valid.txt"] {
+            // The first 2,000 examples of each file keep this quick in debug builds.
+            let data = try Dataset.load(path: TestSupport.icot(file)).dataset.take(2000)
+            let tokenizer = Tokenizer(building: data)
+            for example in data {
+                let text = Prompts.teacherText(example)
+                #expect(tokenizer.decode(tokenizer.encode(text)) == text, "\(file): \(example.question)")
+                #expect(tokenizer.decode(tokenizer.encode(example.question)) == example.question)
+            }
+        }
+    }
+
+    @Test func unknownPiecesBecomeUnk() throws {
+        let tokenizer = Tokenizer(building: try Dataset.arith(n: 50, seed: 1))
+        let ids = tokenizer.encode("zzyzx 😀 7")
+        #expect(ids == [tokenizer.unkID, tokenizer.spaceID, tokenizer.unkID, tokenizer.spaceID, tokenizer.id(of: "7")!])
+        #expect(tokenizer.decode(ids, skipSpecial: true) == "  7")
+        // A known word without its space form: space + word.
+        let question = try #require(tokenizer.id(of: "Question"))
+        if tokenizer.id(of: " Question") == nil {
+            #expect(tokenizer.encode("a Question") .suffix(2) == [tokenizer.spaceID, question])
+        }
+    }
+
+    @Test func jsonRoundTripAndCorruptFiles() throws {
+        let tokenizer = Tokenizer(building: try Dataset.arith(n: 100, seed: 4))
+        let path = try TestSupport.temporaryFolder().appendingPathComponent("tokenizer.json").path
+        try tokenizer.save(to: path)
+        #expect(try Tokenizer.load(from: path) == tokenizer)
+        let json = try JSONSerialization.jsonObject(with: tokenizer.jsonData()) as? [String: Any]
+        #expect(json?["type"] as? String == "latent-word-digit")
+        #expect(json?["version"] as? Int == 1)
+
+        func corrupt(_ text: String) -> String {
+            do { _ = try Tokenizer(jsonData: Data(text.utf8)); return "" } catch { return "\(error)" }
+        }
+        let specials = #""specials": {"pad": "<pad>", "bos": "<bos>", "eos": "<eos>", "unk": "<unk>", "start": "<START>", "end": "<END>", "continue": "<|CONTINUE|>", "stop": "<|STOP|>"}"#
+        let vocab = (Tokenizer.specialTokens + (0...9).map(String.init) + [" "]).map { "\"\($0)\"" }.joined(separator: ", ")
+        #expect(corrupt(#"{"type": "latent-word-digit", "version": 1, \#(specials), "vocabulary": [\#(vocab)]}"#) == "")
+        #expect(corrupt("not json").contains("not valid JSON"))
+        #expect(corrupt(#"{"type": "bpe", "version": 1, \#(specials), "vocabulary": [\#(vocab)]}"#).contains("type is \"bpe\""))
+        #expect(corrupt(#"{"type": "latent-word-digit", "version": 9, \#(specials), "vocabulary": [\#(vocab)]}"#).contains("version 9"))
+        #expect(corrupt(#"{"type": "latent-word-digit", "version": 1, \#(specials)}"#).contains("missing field \"vocabulary\""))
+        #expect(corrupt(#"{"type": "latent-word-digit", "version": 1, \#(specials), "vocabulary": 3}"#).contains("wrong type"))
+        #expect(corrupt(#"{"type": "latent-word-digit", "version": 1, \#(specials), "vocabulary": [\#(vocab), "7"]}"#).contains("appears twice"))
+        #expect(corrupt(#"{"type": "latent-word-digit", "version": 1, \#(specials), "vocabulary": ["<pad>"]}"#).contains("lacks the required token"))
+        #expect(corrupt(#"{"type": "latent-word-digit", "version": 1, "specials": {}, "vocabulary": [\#(vocab)]}"#).contains("special \"pad\""))
+        #expect(throws: TokenizerError.self) { try Tokenizer.load(from: "/no/such/tokenizer.json") }
+    }
+}
