@@ -33,7 +33,7 @@ extension LlamaModel {
             throw ModelError.invalidInput("prompt \(i) is empty")
         }
         let stops = stopTokens ?? [configuration.eosTokenID]
-        var rng = TensorCore.SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var results = [Generation](repeating: Generation(tokens: [], stopped: false), count: prompts.count)
         // Similar lengths together waste less padding; a stable order keeps runs reproducible.
         let order = prompts.indices.sorted { (prompts[$0].count, $0) < (prompts[$1].count, $1) }
@@ -51,7 +51,7 @@ extension LlamaModel {
 
     private func generateBatch(
         _ rows: [[Int]], maximumNewTokens: Int, temperature: Double, stops: Set<Int>,
-        rng: inout TensorCore.SplitMix64
+        rng: inout SeededRandom
     ) throws -> [Generation] {
         let batch = TokenBatch(rows: rows, padID: configuration.padTokenID, padding: .left)
         guard batch.length <= configuration.maximumLength else {
@@ -97,7 +97,7 @@ extension LlamaModel {
 
     /// A draw from `softmax(row / temperature)`.
     static func sample(_ row: UnsafePointer<Float>, count: Int, temperature: Double,
-                       rng: inout TensorCore.SplitMix64) -> Int {
+                       rng: inout SeededRandom) -> Int {
         var m = -Double.infinity
         for j in 0..<count { m = max(m, Double(row[j])) }
         var weights = [Double](repeating: 0, count: count)
@@ -106,7 +106,7 @@ extension LlamaModel {
             weights[j] = Foundation.exp((Double(row[j]) - m) / temperature)
             total += weights[j]
         }
-        var u = rng.nextDouble() * total
+        var u = rng.nextUnitDouble() * total
         for j in 0..<count {
             u -= weights[j]
             if u < 0 { return j }

@@ -57,7 +57,7 @@ public final class LlamaModel {
     /// - Throws: ``ModelError/invalidConfiguration(_:)``.
     public convenience init(configuration: LlamaConfiguration, seed: UInt64 = 0) throws {
         try configuration.validate()
-        var rng = TensorCore.SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let (v, d, f) = (configuration.vocabularySize, configuration.dimension, configuration.mlpHiddenSize)
         let std: Float = 0.02
         let residualStd = std / Float(2 * configuration.layers).squareRoot()

@@ -6,7 +6,7 @@ import TensorCore
 /// differences are noisy, so tolerances are loose but still catch wrong formulas.
 @Suite struct GradientTests {
     func random(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-        var rng = TensorCore.SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         return Tensor.randomNormal(shape, standardDeviation: scale, rng: &rng)
     }
 

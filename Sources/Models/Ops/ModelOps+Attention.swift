@@ -78,15 +78,10 @@ struct AttentionGeometry {
                         pi.update(repeating: 0, count: s)
                         continue
                     }
-                    var m = -Float.infinity
-                    for j in start...last { m = max(m, pi[j]) }
-                    var sum: Float = 0
-                    for j in start...last {
-                        let e = exp(pi[j] - m)
-                        pi[j] = e
-                        sum += e
-                    }
-                    let inv = 1 / sum
+                    let count = last - start + 1
+                    let m = maximumOf(pi + start, count)
+                    for j in start...last { pi[j] = fastExp(pi[j] - m) }
+                    let inv = 1 / sumOf(pi + start, count)
                     for j in start...last { pi[j] *= inv }
                     if start > 0 { pi.update(repeating: 0, count: start) }
                     if last + 1 < s { (pi + last + 1).update(repeating: 0, count: s - last - 1) }
@@ -126,8 +121,7 @@ struct AttentionGeometry {
                           c: dp, ldc: s)
                 for i in 0..<t {
                     let pi = p + i * s, di = dp + i * s
-                    var dot: Float = 0
-                    for j in 0..<s { dot += pi[j] * di[j] }
+                    let dot = dotProduct(pi, di, s)
                     for j in 0..<s { di[j] = pi[j] * (di[j] - dot) * scale }
                 }
                 if let dq {  // dQ[T, Dh] += dS k

@@ -32,14 +32,9 @@ extension ModelOps {
                 let r = active[a]
                 let x = px + r * v
                 let out = recording ? probabilities.pointer + a * v : row
-                var m = -Float.infinity
-                for j in 0..<v { m = max(m, x[j]) }
-                var sum: Float = 0
-                for j in 0..<v {
-                    let e = exp(x[j] - m)
-                    out[j] = e
-                    sum += e
-                }
+                let m = maximumOf(x, v)
+                for j in 0..<v { out[j] = fastExp(x[j] - m) }
+                let sum = sumOf(out, v)
                 let inv = 1 / sum
                 for j in 0..<v { out[j] *= inv }
                 losses[a] = Double(m + log(sum) - x[targets[r]])

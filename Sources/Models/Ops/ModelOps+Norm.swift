@@ -16,8 +16,7 @@ extension ModelOps {
         let (px, pw, py) = (x.data, weight.data, y.data)
         for r in 0..<rows {
             let xr = px + r * d, yr = py + r * d
-            var sum: Float = 0
-            for i in 0..<d { sum += xr[i] * xr[i] }
+            let sum = dotProduct(xr, xr, d)
             let s = 1 / (sum / Float(d) + epsilon).squareRoot()
             for i in 0..<d { yr[i] = xr[i] * s * pw[i] }
             if recording { inverse[r] = s }
@@ -32,8 +31,7 @@ extension ModelOps {
                     if let dw { for i in 0..<d { dw[i] += gr[i] * xr[i] * s } }
                     guard let dx else { continue }
                     // dx = s·(g⊙w) − x·s³·mean((g⊙w)⊙x)
-                    var dot: Float = 0
-                    for i in 0..<d { dot += gr[i] * pw[i] * xr[i] }
+                    let dot = tripleProduct(gr, pw, xr, d)
                     let c = s * s * s * dot / Float(d)
                     let dxr = dx + r * d
                     for i in 0..<d { dxr[i] += s * gr[i] * pw[i] - xr[i] * c }
@@ -53,7 +51,7 @@ extension ModelOps {
             if lo < hi {
                 for i in lo..<hi {
                     let a = pg[i]
-                    py[i] = a / (1 + exp(-a)) * pu[i]
+                    py[i] = a / (1 + fastExp(-a)) * pu[i]
                 }
             }
         }
@@ -67,7 +65,7 @@ extension ModelOps {
                     if lo < hi {
                         for i in lo..<hi {
                             let a = pg[i]
-                            let sig = 1 / (1 + exp(-a))
+                            let sig = 1 / (1 + fastExp(-a))
                             let silu = a * sig
                             du?[i] += dy[i] * silu
                             dg?[i] += dy[i] * pu[i] * sig * (1 + a * (1 - sig))

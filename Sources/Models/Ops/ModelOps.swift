@@ -136,3 +136,102 @@ extension ModelOps {
         return y
     }
 }
+
+// MARK: - Vectorisable exponential
+
+/// `eˣ` for Float, written without a libm call so that loops calling it vectorise (the libm
+/// `expf` is a scalar call per element and dominated the profile of attention, SwiGLU and the
+/// loss). Range reduction `x = n·ln2 + r` with ln2 split in two parts, then Cephes' degree-6
+/// polynomial for `eʳ` on `|r| ≤ ln2/2`, then the exponent bits. Relative error ≈ 2·10⁻⁷;
+/// inputs are clamped to [−87, 88] (results below 1.7·10⁻³⁸ are not needed here).
+@inline(__always)
+func fastExp(_ x: Float) -> Float {
+    let c = min(max(x, -87), 88)
+    let n = (c * 1.442_695_04).rounded(.toNearestOrEven)
+    let r = c - n * 0.693_359_375 + n * 2.121_944_4e-4
+    var p: Float = 1.987_569_15e-4
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_59e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    let er = p * r * r + r + 1
+    return er * Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) &<< 23)
+}
+
+// MARK: - Reductions with SIMD accumulators
+// Float addition is not associative, so the compiler keeps `s += x[i]` loops scalar and
+// latency-bound; these accumulate sixteen lanes at once instead.
+
+@inline(__always)
+func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+/// `Σ a[i]·b[i]`.
+@inline(__always)
+func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= n {
+        acc.addProduct(load16(a + i), load16(b + i))
+        i += 16
+    }
+    var s = acc.sum()
+    while i < n {
+        s += a[i] * b[i]
+        i += 1
+    }
+    return s
+}
+
+/// `Σ a[i]·b[i]·c[i]`.
+@inline(__always)
+func tripleProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= n {
+        acc.addProduct(load16(a + i) * load16(b + i), load16(c + i))
+        i += 16
+    }
+    var s = acc.sum()
+    while i < n {
+        s += a[i] * b[i] * c[i]
+        i += 1
+    }
+    return s
+}
+
+/// `Σ a[i]`.
+@inline(__always)
+func sumOf(_ a: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= n {
+        acc += load16(a + i)
+        i += 16
+    }
+    var s = acc.sum()
+    while i < n {
+        s += a[i]
+        i += 1
+    }
+    return s
+}
+
+/// `max a[i]` (n ≥ 1).
+@inline(__always)
+func maximumOf(_ a: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>(repeating: -.infinity)
+    var i = 0
+    while i + 16 <= n {
+        acc = pointwiseMax(acc, load16(a + i))
+        i += 16
+    }
+    var m = acc.max()
+    while i < n {
+        m = max(m, a[i])
+        i += 1
+    }
+    return m
+}
