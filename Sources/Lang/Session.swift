@@ -31,13 +31,13 @@ public final class Session {
         }
         runtime.builtins = all
         for b in all {
-            runtime.globals[runtime.globalSlot(b.name)] = .function(FunctionValue(builtin: b))
+            runtime.setGlobal(b.name, .function(FunctionValue(builtin: b)))
         }
     }
 
     deinit {
         // Functions stored in globals close over the runtime; clearing breaks the cycle.
-        runtime.globals.removeAll()
+        runtime.clearGlobals()
     }
 
     /// How many user-function calls may nest before a `ValueError` ("recursion too deep").
@@ -95,7 +95,7 @@ public final class Session {
 
     /// Binds a top-level name (front ends may predefine names, tests may inject values).
     public func setValue(_ value: Value, named name: String) {
-        runtime.globals[runtime.globalSlot(name)] = value
+        runtime.setGlobal(name, value)
     }
 
     /// The names bound at top level (builtins included), in the order they were first bound.

@@ -67,8 +67,14 @@ struct CellExpectations {
 }
 
 @Suite struct GoldenScriptTests {
+    /// Scripts run on a thread with a known, large stack, so the recursion limits they test do
+    /// not depend on the thread the test runner happens to use.
     @Test(arguments: GoldenScript.all())
     func script(_ script: GoldenScript) {
+        onLargeStack { run(script) }
+    }
+
+    func run(_ script: GoldenScript) {
         let lines = script.text.components(separatedBy: "\n")
         var cells: [(start: Int, lines: ArraySlice<String>)] = []
         var start = 0

@@ -2,6 +2,7 @@
 
 extension Compiler {
     mutating func compile(_ expr: Expr) -> Code {
+        if runtime.stack.isNearlyFull() { return tooDeep(expr.location) }
         switch expr {
         case .number(let x, _):
             let v = Value.number(x)
@@ -17,20 +18,20 @@ extension Compiler {
         case .name(let name, let location):
             return compileRead(name, location)
         case .list(let elements, _):
-            let codes = elements.map { compile($0) }
+            let codes = elements.map { CodeBox(run: compile($0)) }
             return { f throws(Unwind) in
                 var xs: [Value] = []
                 xs.reserveCapacity(codes.count)
-                for c in codes { xs.append(try c(f)) }
+                for c in codes { xs.append(try c.run(f)) }
                 return .list(xs)
             }
         case .record(let fields, _):
             let keys = fields.map(\.key)
-            let codes = fields.map { compile($0.value) }
+            let codes = fields.map { CodeBox(run: compile($0.value)) }
             return { f throws(Unwind) in
                 var values: [Value] = []
                 values.reserveCapacity(codes.count)
-                for c in codes { values.append(try c(f)) }
+                for c in codes { values.append(try c.run(f)) }
                 return .record(Record(uniqueKeys: keys, values: values))
             }
         case .negate(let operand, let location):
@@ -86,6 +87,12 @@ extension Compiler {
         }
     }
 
+    /// Code for an expression nested deeper than the stack allows: it fails when it runs.
+    func tooDeep(_ location: SourceLocation) -> Code {
+        let error = locate(RuntimeError(.valueError, "the code is nested too deeply for this thread's stack"), location)
+        return { _ throws(Unwind) in throw .error(error) }
+    }
+
     mutating func compileBinary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, _ location: SourceLocation) -> Code {
         let (lc, rc) = (compile(l), compile(r))
         let compiler = self
@@ -139,10 +146,10 @@ extension Compiler {
 
     mutating func compileCall(_ callee: Expr, _ arguments: [Argument], _ location: SourceLocation) -> Code {
         let calleeCode = compile(callee)
-        let positional = arguments.filter { $0.label == nil }.map { compile($0.value) }
-        let labelled = arguments.compactMap { a -> (String, Code, SourceLocation)? in
+        let positional = arguments.filter { $0.label == nil }.map { CodeBox(run: compile($0.value)) }
+        let labelled = arguments.compactMap { a -> (String, CodeBox, SourceLocation)? in
             guard let label = a.label else { return nil }
-            return (label, compile(a.value), a.location)
+            return (label, CodeBox(run: compile(a.value)), a.location)
         }
         let runtime = self.runtime
         let compiler = self
@@ -159,13 +166,13 @@ extension Compiler {
             }
             var args: [Value] = []
             args.reserveCapacity(positional.count)
-            for c in positional { args.append(try c(f)) }
+            for c in positional { args.append(try c.run(f)) }
             do throws(Unwind) {
                 if labelled.isEmpty, case .user(let code) = fn.kind, args.count == fn.parameters.count {
                     return try runtime.invoke(code, name: fn.name, arguments: args, at: location)
                 }
                 var labels: [(String, Value, SourceLocation?)] = []
-                for (label, code, loc) in labelled { labels.append((label, try code(f), loc)) }
+                for (label, code, loc) in labelled { labels.append((label, try code.run(f), loc)) }
                 return try runtime.call(fn, positional: args, labelled: labels, at: location)
             } catch {
                 if case .error(let e) = error { throw compiler.fail(e, location) }

@@ -103,23 +103,35 @@ extension Compiler {
 
     /// `if … else if … else …`: the value of the branch taken, nil when none runs.
     mutating func compileConditional(_ branches: [ConditionalBranch], _ otherwise: [Stmt]?) -> Code {
-        var compiled: [((Frame) throws(Unwind) -> Bool, Code)] = []
-        for b in branches {
-            compiled.append((compileCondition(b.condition, "if"), compileBlock(b.body)))
+        let elseCode: Code
+        if let otherwise {
+            elseCode = compileBlock(otherwise)
+        } else {
+            elseCode = { _ throws(Unwind) in .null }
         }
-        let elseCode = otherwise.map { compileBlock($0) }
-        if compiled.count == 1 {
-            let (test, then) = compiled[0]
+        if branches.count == 1 {
+            let test = compileCondition(branches[0].condition, "if")
+            let then = compileBlock(branches[0].body)
             return { f throws(Unwind) in
                 if try test(f) { return try then(f) }
-                return try elseCode?(f) ?? .null
+                return try elseCode(f)
             }
+        }
+        var compiled: [Branch] = []
+        for b in branches {
+            compiled.append(Branch(test: compileCondition(b.condition, "if"), then: compileBlock(b.body)))
         }
         return { f throws(Unwind) in
-            for (test, then) in compiled {
-                if try test(f) { return try then(f) }
+            for branch in compiled {
+                if try branch.test(f) { return try branch.then(f) }
             }
-            return try elseCode?(f) ?? .null
+            return try elseCode(f)
         }
     }
+}
+
+/// A compiled `if` arm, kept in a struct so its closures need no thunks.
+struct Branch {
+    let test: (Frame) throws(Unwind) -> Bool
+    let then: Code
 }

@@ -28,10 +28,10 @@ final class Scope {
 enum NameRef {
     /// A parameter of the current function: always bound.
     case parameter(Int)
-    /// A global slot.
-    case global(Int)
-    /// Frames to try (hops up the parent chain, slot), then the global slot.
-    case chain([(hops: Int, slot: Int)], global: Int)
+    /// A top-level name.
+    case global(GlobalCell)
+    /// Frames to try (hops up the parent chain, slot), then the top-level name (if any).
+    case chain([(hops: Int, slot: Int)], global: GlobalCell?)
 }
 
 struct Compiler {
@@ -75,26 +75,25 @@ struct Compiler {
                 if current.isParameter(slot) {
                     if candidates.isEmpty && hops == 0 { return .parameter(slot) }
                     candidates.append((hops, slot))
-                    return .chain(candidates, global: -1)
+                    return .chain(candidates, global: nil)
                 }
                 candidates.append((hops, slot))
             }
             hops += 1
             s = current.parent
         }
-        let global = runtime.globalSlot(name)
+        let global = runtime.cell(name)
         return candidates.isEmpty ? .global(global) : .chain(candidates, global: global)
     }
 
     func compileRead(_ name: String, _ location: SourceLocation) -> Code {
-        let runtime = self.runtime
         let missing = locate(RuntimeError(.nameError, "name '\(name)' is not defined"), location)
         switch resolve(name) {
         case .parameter(let slot):
             return { f throws(Unwind) in f.slots[slot] ?? .null }
-        case .global(let slot):
+        case .global(let cell):
             return { _ throws(Unwind) in
-                if let v = runtime.globals[slot] { return v }
+                if let v = cell.pointer.pointee { return v }
                 throw .error(missing)
             }
         case .chain(let candidates, let global):
@@ -104,7 +103,7 @@ struct Compiler {
                     for _ in 0..<hops { frame = frame.parent ?? frame }
                     if let v = frame.slots[slot] { return v }
                 }
-                if global >= 0, let v = runtime.globals[global] { return v }
+                if let v = global?.pointer.pointee { return v }
                 throw .error(missing)
             }
         }
@@ -115,9 +114,8 @@ struct Compiler {
         if let scope, let slot = scope.slots[name] {
             return { f, v in f.slots[slot] = v }
         }
-        let runtime = self.runtime
-        let slot = runtime.globalSlot(name)
-        return { _, v in runtime.globals[slot] = v }
+        let cell = runtime.cell(name)
+        return { _, v in cell.pointer.pointee = v }
     }
 
     /// The names a function body binds (assignments, loop variables, nested `fn` names), not
@@ -181,26 +179,27 @@ struct Compiler {
     // MARK: - Statements
 
     mutating func compileBlock(_ statements: [Stmt]) -> Code {
-        let codes = statements.map { compile($0) }
-        switch codes.count {
+        switch statements.count {
         case 0: return { _ throws(Unwind) in .null }
-        case 1: return codes[0]
+        case 1: return compile(statements[0])
         case 2:
-            let (a, b) = (codes[0], codes[1])
+            let (a, b) = (compile(statements[0]), compile(statements[1]))
             return { f throws(Unwind) in
                 _ = try a(f)
                 return try b(f)
             }
         default:
+            let codes = statements.map { CodeBox(run: compile($0)) }
             let last = codes.count - 1
             return { f throws(Unwind) in
-                for k in 0..<last { _ = try codes[k](f) }
-                return try codes[last](f)
+                for k in 0..<last { _ = try codes[k].run(f) }
+                return try codes[last].run(f)
             }
         }
     }
 
     mutating func compile(_ statement: Stmt) -> Code {
+        if runtime.stack.isNearlyFull() { return tooDeep(statement.location) }
         switch statement {
         case .expression(let e):
             return compile(e)

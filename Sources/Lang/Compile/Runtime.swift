@@ -5,6 +5,12 @@ import Foundation
 /// Compiled code: a closure over the frame it runs in. Control flow and errors unwind by typed throws.
 typealias Code = (Frame) throws(Unwind) -> Value
 
+/// Compiled code kept in an array. Wrapping the closure keeps it at its natural representation,
+/// so calling it needs no reabstraction thunk (closures stored directly in arrays get one).
+struct CodeBox {
+    let run: Code
+}
+
 /// How evaluation leaves a construct early.
 enum Unwind: Error {
     case error(RuntimeError)
@@ -28,24 +34,53 @@ extension Error {
 }
 
 /// The local variables of one function call; `parent` is the frame the function closes over.
+/// Slots live in a fixed buffer: compiled code reads and writes them without copy-on-write or
+/// exclusivity bookkeeping, which keeps tight loops fast.
 final class Frame {
-    var slots: ContiguousArray<Value?>
+    let slots: UnsafeMutablePointer<Value?>
+    let size: Int
     let parent: Frame?
 
     init(size: Int, parent: Frame?) {
-        slots = ContiguousArray(repeating: nil, count: size)
+        self.size = Swift.max(size, 1)
+        slots = .allocate(capacity: self.size)
+        slots.initialize(repeating: nil, count: self.size)
         self.parent = parent
+    }
+
+    deinit {
+        slots.deinitialize(count: size)
+        slots.deallocate()
+    }
+}
+
+/// One top-level variable. Compiled code holds the cell, so reading a global is one load.
+final class GlobalCell {
+    let pointer: UnsafeMutablePointer<Value?>
+
+    init() {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: nil)
+    }
+
+    var value: Value? {
+        get { pointer.pointee }
+        set { pointer.pointee = newValue }
+    }
+
+    deinit {
+        pointer.deinitialize(count: 1)
+        pointer.deallocate()
     }
 }
 
 /// A session's runtime: the top-level variables (shared by every execution), the host of the
 /// current execution, the call depth, the random generator.
 final class Runtime {
-    /// Top-level variables by slot; `globalIndex` maps names to slots. Slots are never reused,
-    /// so code compiled in an earlier execution stays valid.
-    var globals: ContiguousArray<Value?> = []
-    var globalIndex: [String: Int] = [:]
-    var globalNames: [String] = []
+    /// Top-level variables: one cell per name, never removed, so code compiled in an earlier
+    /// execution stays valid.
+    private(set) var cells: [String: GlobalCell] = [:]
+    private(set) var globalNames: [String] = []
     let interruption: Interruption
     var host: ExecutionHost?
     var depth = 0
@@ -64,17 +99,26 @@ final class Runtime {
         self.maxDepth = maxDepth
     }
 
-    func globalSlot(_ name: String) -> Int {
-        if let slot = globalIndex[name] { return slot }
-        let slot = globals.count
-        globals.append(nil)
-        globalIndex[name] = slot
+    /// The cell of a top-level name, created (unbound) on first use.
+    func cell(_ name: String) -> GlobalCell {
+        if let cell = cells[name] { return cell }
+        let cell = GlobalCell()
+        cells[name] = cell
         globalNames.append(name)
-        return slot
+        return cell
     }
 
     func global(_ name: String) -> Value? {
-        globalIndex[name].flatMap { globals[$0] }
+        cells[name]?.value
+    }
+
+    func setGlobal(_ name: String, _ value: Value?) {
+        cell(name).value = value
+    }
+
+    /// Unbinds every top-level name (breaks the cycles between functions and the runtime).
+    func clearGlobals() {
+        for cell in cells.values { cell.value = nil }
     }
 
     func emit(_ event: OutputEvent) {

@@ -2,14 +2,16 @@
 
 /// Source text split for error displays: its Unicode scalars and its lines.
 final class SourceText {
+    let text: String
     let scalars: [Unicode.Scalar]
-    let lines: [String]
+    /// Split only when an error needs a source line.
+    lazy var lines: [String] = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+    }
 
     init(_ text: String) {
+        self.text = text
         scalars = Array(text.unicodeScalars)
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
     }
 
     /// The text of a 1-based line, or "" past the end.
@@ -247,8 +249,13 @@ struct Lexer {
 }
 
 extension Unicode.Scalar {
-    var isDigit: Bool { ("0"..."9").contains(self) }
-    var isIdentifierStart: Bool { self == "_" || properties.isAlphabetic }
+    var isDigit: Bool { value &- 48 < 10 }
+    /// A letter or `_` (ASCII decided without the Unicode tables).
+    var isIdentifierStart: Bool {
+        let v = value
+        if v < 128 { return (v | 0x20) &- 97 < 26 || v == 95 }
+        return properties.isAlphabetic
+    }
     var isIdentifierPart: Bool { isIdentifierStart || isDigit }
 }
 

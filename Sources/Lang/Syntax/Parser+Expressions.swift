@@ -142,8 +142,10 @@ extension Parser {
 
     /// After `(`: positional arguments, then labelled ones, then `)`.
     mutating func parseArguments(callee: Expr) throws(SyntaxError) -> [Argument] {
-        let name: String
-        if case .name(let n, _) = callee { name = "'\(n)'" } else { name = "the function" }
+        var name: String {
+            if case .name(let n, _) = callee { return "'\(n)'" }
+            return "the function"
+        }
         var arguments: [Argument] = []
         var sawLabel = false
         skipNewlines()

@@ -13,6 +13,8 @@ struct Parser {
     var loopDepth = 0
     var functionDepth = 0
     var nesting = 0
+    /// Nesting also stops when the thread's stack runs low (debug builds use far more per level).
+    var stack = StackGuard()
     /// Brackets, blocks and prefix operators may nest this deep; deeper input is rejected
     /// rather than risking the stack of whatever thread runs the parser.
     static let maxNesting = 100
@@ -21,6 +23,7 @@ struct Parser {
     static func parse(_ source: SourceText) throws(SyntaxError) -> [Stmt] {
         let (tokens, comments) = try Lexer.tokenize(source)
         var parser = Parser(source: source, tokens: tokens, comments: comments)
+        parser.stack.arm()
         return try parser.parseProgram()
     }
 
@@ -58,14 +61,15 @@ struct Parser {
     }
 
     /// `expected ')' <context>, got <what is there>`.
-    func expected(_ what: String, _ context: String) -> SyntaxError {
+    func expected(_ what: String, _ context: @autoclosure () -> String) -> SyntaxError {
+        let context = context()
         let suffix = context.isEmpty ? "" : " " + context
         return error("expected \(what)\(suffix), got \(current.display)", at: current)
     }
 
     @discardableResult
-    mutating func expect(_ kind: TokenKind, _ context: String) throws(SyntaxError) -> Token {
-        guard check(kind) else { throw expected(kind.display, context) }
+    mutating func expect(_ kind: TokenKind, _ context: @autoclosure () -> String) throws(SyntaxError) -> Token {
+        guard check(kind) else { throw expected(kind.display, context()) }
         return advance()
     }
 
@@ -73,6 +77,9 @@ struct Parser {
         nesting += 1
         if nesting > Parser.maxNesting {
             throw error("the code is nested too deeply (more than \(Parser.maxNesting) levels)", at: current)
+        }
+        if stack.isNearlyFull() {
+            throw error("the code is nested too deeply for this thread's stack", at: current)
         }
     }
 
@@ -102,15 +109,15 @@ struct Parser {
     }
 
     /// `{ statements }`; `what` names the construct for messages ("the loop body").
-    mutating func parseBlock(_ what: String) throws(SyntaxError) -> [Stmt] {
-        let open = try expect(.leftBrace, "to start \(what)")
+    mutating func parseBlock(_ what: @autoclosure () -> String) throws(SyntaxError) -> [Stmt] {
+        let open = try expect(.leftBrace, "to start \(what())")
         try enter()
         defer { leave() }
         var statements: [Stmt] = []
         skipSeparators()
         while !check(.rightBrace) {
             if check(.eof) {
-                throw error("expected '}' to close \(what) opened at \(open.location), got end of input", at: current)
+                throw error("expected '}' to close \(what()) opened at \(open.location), got end of input", at: current)
             }
             statements.append(try parseStatement())
             try endStatement()
