@@ -23,10 +23,10 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// A uniform integer in `range` (multiply-high mapping; the bias is below 2⁻⁵⁰ for the
     /// small ranges used here, and the result depends only on the seed).
     public mutating func int(in range: ClosedRange<Int>) -> Int {
-        let width = UInt64(range.upperBound - range.lowerBound) &+ 1
+        let width = UInt64(bitPattern: Int64(range.upperBound &- range.lowerBound)) &+ 1
         if width == 0 { return Int(bitPattern: UInt(next())) }  // the full 64-bit range
         let high = next().multipliedFullWidth(by: width).high
-        return range.lowerBound + Int(high)
+        return range.lowerBound &+ Int(bitPattern: UInt(high))
     }
 
     /// A uniformly chosen element of a non-empty array.
