@@ -12,7 +12,9 @@ enum GeneralBuiltins {
     static func elements(_ v: Value, _ args: Arguments, _ name: String) throws -> [Value] {
         switch v {
         case .list(let xs): return xs
-        case .range(let r): return (0..<r.count).map { .number(r.element($0)) }
+        case .range(let r):
+            try checkSize(r, args, name)
+            return (0..<r.count).map { .number(r.element($0)) }
         case .record(let r): return r.keys.map { .string($0) }
         case .string(let s): return s.map { .string(String($0)) }
         case .object(let o):
@@ -23,9 +25,19 @@ enum GeneralBuiltins {
         }
     }
 
+    /// Ranges too long to hold in memory as a list are a ValueError (a `for` loop can still walk them).
+    static func checkSize(_ r: RangeValue, _ args: Arguments, _ name: String) throws {
+        if r.count > Operators.maxElements {
+            throw args.valueError(name, "is a range of \(r.count) numbers, more than \(Operators.maxElements) can be listed at once")
+        }
+    }
+
     /// The numbers in a sequence, naming the first element that is not one.
     static func numbers(_ v: Value, _ args: Arguments, _ name: String) throws -> [Double] {
-        if case .range(let r) = v { return (0..<r.count).map { r.element($0) } }
+        if case .range(let r) = v {
+            try checkSize(r, args, name)
+            return (0..<r.count).map { r.element($0) }
+        }
         return try elements(v, args, name).enumerated().map { k, x in
             guard case .number(let n) = x else {
                 throw RuntimeError(.typeError, "\(args.function): argument '\(name)' must hold numbers, but element \(k) is a \(x.typeName)")

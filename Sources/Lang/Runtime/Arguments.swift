@@ -128,7 +128,11 @@ public struct Arguments {
         let elements: [Value]
         switch self[name] {
         case .list(let xs): elements = xs
-        case .range(let r): return (0..<r.count).map { r.element($0) }
+        case .range(let r):
+            guard r.count <= Operators.maxElements else {
+                throw valueError(name, "is a range of \(r.count) numbers, more than \(Operators.maxElements) can be listed at once")
+            }
+            return (0..<r.count).map { r.element($0) }
         case .object(let o) where o.count != nil:
             elements = try (0..<(o.count ?? 0)).map { try o.element(at: $0) }
         default: throw typeError(name, expected: "a list of numbers")

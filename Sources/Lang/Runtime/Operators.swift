@@ -13,10 +13,10 @@ enum Operators {
             switch (a, b) {
             case (.number(let x), .number(let y)): return .number(x * y)
             case (.string(let s), .number), (.number, .string(let s)):
-                let n = try repetitions(a.numberValue ?? b.numberValue ?? 0)
+                let n = try repetitions(a.numberValue ?? b.numberValue ?? 0, length: s.utf8.count, limit: 100_000_000)
                 return .string(String(repeating: s, count: n))
             case (.list(let xs), .number(let y)), (.number(let y), .list(let xs)):
-                let n = try repetitions(y)
+                let n = try repetitions(y, length: xs.count, limit: Operators.maxElements)
                 return .list(Array([[Value]](repeating: xs, count: n).joined()))
             default: throw mismatch("multiply", a, b)
             }
@@ -41,9 +41,15 @@ enum Operators {
         }
     }
 
-    static func repetitions(_ y: Double) throws -> Int {
-        guard y >= 0, y == y.rounded(), y < 1e7 else {
+    /// The most elements a list made in one step may have (a guard against exhausting memory).
+    static let maxElements = 10_000_000
+
+    static func repetitions(_ y: Double, length: Int, limit: Int) throws -> Int {
+        guard y >= 0, y == y.rounded(), y.isFinite else {
             throw RuntimeError(.valueError, "can only repeat a whole, non-negative number of times, got \(Value.number(y).plainText)")
+        }
+        guard y * Double(length) <= Double(limit) else {
+            throw RuntimeError(.valueError, "repeating \(Value.number(y).plainText) times would make more than \(limit) elements")
         }
         return Int(y)
     }

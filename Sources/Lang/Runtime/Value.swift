@@ -137,7 +137,7 @@ public struct RangeValue: Equatable {
         let span = upper - lower
         if span < 0 { return 0 }
         let whole = span.rounded(.down)
-        guard whole < Double(Int32.max) else { return Int(Int32.max) }
+        guard whole < 9.0e15 else { return 9_000_000_000_000_000 }
         var n = Int(whole) + 1
         if !isClosed && lower + Double(n - 1) >= upper { n -= 1 }
         return max(n, 0)
