@@ -1,0 +1,107 @@
+// OptimizerLoop: the step loop shared by the token-level trainers — forward, loss, finite
+// check, backward, clipping, AdamW with a cosine schedule, events, stop requests.
+
+import Foundation
+import Models
+import TensorCore
+
+/// One run of optimizer steps over batches supplied by the caller.
+struct OptimizerLoop {
+    let model: LlamaModel
+    let parameters: SFTTrainer.Parameters
+    let plannedSteps: Int
+
+    init(model: LlamaModel, parameters: SFTTrainer.Parameters, plannedSteps: Int) {
+        self.model = model
+        self.parameters = parameters
+        self.plannedSteps = plannedSteps
+    }
+
+    /// AdamW with weight decay on matrices only (norm weights are vectors).
+    static func optimizer(for model: LlamaModel, parameters p: SFTTrainer.Parameters) -> AdamW {
+        let all = model.parameters()
+        return AdamW(groups: [
+            ParameterGroup(parameters: all.filter { $0.rank >= 2 }, weightDecay: Float(p.weightDecay)),
+            ParameterGroup(parameters: all.filter { $0.rank < 2 }, weightDecay: 0),
+        ], beta1: Float(p.beta1), beta2: Float(p.beta2), epsilon: 1e-8)
+    }
+
+    /// Runs until the planned steps, the time budget or a stop request. `nextBatch(step)`
+    /// returns the batch of 0-based step `step` and its epoch.
+    func run(
+        examples: Int, onEvent: (TrainingEvent) -> TrainingControl,
+        nextBatch: (Int) throws -> (TrainingBatch, Int)
+    ) throws -> TrainingRun {
+        let p = parameters
+        let optimizer = Self.optimizer(for: model, parameters: p)
+        let weights = model.parameters()
+        let peak = p.learningRate
+        let floor = peak * p.minimumLearningRateFraction
+        var run = TrainingRun()
+        var series: [String: [Double]] = ["loss": [], "lr": [], "grad_norm": [], "tokens_per_s": []]
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> Double {
+            let d = clock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        func finish(interrupted: Bool) -> TrainingRun {
+            run.metrics = series
+            run.seconds = elapsed()
+            run.interrupted = interrupted
+            _ = onEvent(.finished(run))
+            return run
+        }
+        /// Cosine from peak to floor after a linear warm-up; on time when a budget is set.
+        func learningRate(step: Int) -> Double {
+            if step < p.warmupSteps { return peak * Double(step + 1) / Double(p.warmupSteps) }
+            let progress: Double
+            if let budget = p.timeBudget {
+                progress = min(1, elapsed() / budget)
+            } else {
+                progress = min(1, Double(step - p.warmupSteps) / Double(max(1, plannedSteps - p.warmupSteps)))
+            }
+            return floor + (peak - floor) * 0.5 * (1 + Foundation.cos(Double.pi * progress))
+        }
+        var stopRequested = onEvent(.started(totalSteps: plannedSteps, examples: examples)) == .stop
+        var tokens = 0
+        var step = 0
+        while step < plannedSteps && !stopRequested {
+            if let budget = p.timeBudget, elapsed() >= budget { break }
+            let (batch, epoch) = try nextBatch(step)
+            guard batch.targetTokens > 0 else { step += 1; continue }
+            optimizer.zeroGrad()
+            let loss = try SFTTrainer.loss(model: model, batch: batch)
+            let value = Double(loss.item)
+            guard value.isFinite else {
+                loss.detachGraph()
+                _ = finish(interrupted: true)
+                throw TrainingError.nonFinite(step: step + 1, loss: value)
+            }
+            loss.backward()
+            let norm = Double(clipGradientNorm(weights, maxNorm: Float(p.gradientClip)))
+            guard norm.isFinite else {
+                optimizer.zeroGrad()
+                _ = finish(interrupted: true)
+                throw TrainingError.nonFinite(step: step + 1, loss: value)
+            }
+            let lr = learningRate(step: step)
+            optimizer.step(learningRate: Float(lr))
+            step += 1
+            tokens += batch.tokens
+            let seconds = elapsed()
+            let report = TrainingStep(
+                step: step, totalSteps: plannedSteps, epoch: epoch, loss: value, learningRate: lr,
+                gradientNorm: norm, targetTokens: batch.targetTokens, tokens: batch.tokens,
+                elapsed: seconds, tokensPerSecond: Double(tokens) / max(seconds, 1e-9))
+            run.losses.append(value)
+            run.steps = step
+            series["loss"]!.append(value)
+            series["lr"]!.append(lr)
+            series["grad_norm"]!.append(norm)
+            series["tokens_per_s"]!.append(report.tokensPerSecond)
+            if onEvent(.step(report)) == .stop { stopRequested = true }
+        }
+        return finish(interrupted: stopRequested && step < plannedSteps)
+    }
+}

@@ -1,0 +1,109 @@
+// SFTTrainer: token-level supervised fine-tuning on question → (chain of thought →) answer.
+// Shape after mlx-swift-examples' LoRATrain: a Parameters struct with documented defaults,
+// a loss function, and a train loop that reports through a callback instead of printing.
+
+import Datasets
+import Foundation
+import Models
+import TensorCore
+
+/// Chain-of-thought (teacher text: question, equations, `" The answer is: N"`, eos) and No-CoT
+/// (question, `" The answer is: N"`, eos) fine-tuning, with the loss on every token after the
+/// question.
+public enum SFTTrainer {
+    /// Settings of one run. Defaults follow `docs/calibration.md` except the batch size, which
+    /// is the language's default.
+    public struct Parameters: Sendable, Equatable {
+        /// Passes over the data (the run may end earlier through `maximumSteps` or `timeBudget`).
+        public var epochs: Double = 1
+        /// Upper bound on optimizer steps, if any.
+        public var maximumSteps: Int? = nil
+        /// Wall-clock seconds to train for. When set, the learning-rate schedule runs on time
+        /// (warm-up in steps, then cosine over the budget) and training stops when it is spent.
+        public var timeBudget: Double? = nil
+        /// Peak learning rate.
+        public var learningRate: Double = 1e-3
+        /// Final learning rate as a fraction of the peak (cosine floor).
+        public var minimumLearningRateFraction: Double = 0.05
+        /// Linear warm-up steps.
+        public var warmupSteps: Int = 100
+        /// Sequences per optimizer step.
+        public var batchSize: Int = 32
+        /// Sorting chunk of the length bucketing, in batches.
+        public var batchesPerChunk: Int = 50
+        /// AdamW settings; weight decay applies to matrices only (not norms).
+        public var weightDecay: Double = 0.1
+        public var beta1: Double = 0.9
+        public var beta2: Double = 0.95
+        /// Global gradient-norm clipping.
+        public var gradientClip: Double = 1.0
+        /// Train on the chain of thought (true) or the No-CoT baseline (false).
+        public var chainOfThought: Bool = true
+        /// Seed of the batch order.
+        public var seed: UInt64 = 0
+
+        public init() {}
+
+        /// Throws ``TrainingError/invalidArgument(_:)`` naming the first unusable value.
+        public func validate() throws {
+            func bad(_ message: String) -> TrainingError { .invalidArgument(message) }
+            guard epochs.isFinite, epochs > 0 else { throw bad("epochs must be a positive number, got \(epochs)") }
+            guard learningRate.isFinite, learningRate > 0 else { throw bad("lr must be positive, got \(learningRate)") }
+            guard batchSize > 0 else { throw bad("batch must be at least 1, got \(batchSize)") }
+            guard batchesPerChunk > 0, warmupSteps >= 0 else { throw bad("batchesPerChunk must be ≥ 1 and warmupSteps ≥ 0") }
+            guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
+            guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
+            if let m = maximumSteps, m <= 0 { throw bad("maximumSteps must be positive, got \(m)") }
+            if let t = timeBudget, !(t > 0 && t.isFinite) { throw bad("timeBudget must be positive seconds, got \(t)") }
+        }
+    }
+
+    /// The tokenized sequences of `data` for CoT or No-CoT training.
+    public static func sequences(_ data: Dataset, tokenizer: Tokenizer, chainOfThought: Bool) -> [TrainingSequence] {
+        data.map { example in
+            let e = chainOfThought ? tokenizer.teacherSequence(example) : tokenizer.noCoTSequence(example)
+            return TrainingSequence(ids: e.ids, promptCount: e.promptCount)
+        }
+    }
+
+    /// Mean next-token cross-entropy of `model` on `batch` (a scalar with its graph).
+    public static func loss(model: LlamaModel, batch: TrainingBatch) throws -> Tensor {
+        let logits = try model.forward(batch.inputs).logits
+        return ModelOps.crossEntropy(logits: logits, targets: batch.targets)
+    }
+
+    /// Trains `model` in place.
+    ///
+    /// Events: `.started`, one `.step` per optimizer step, `.finished`. Answering `.stop` to
+    /// any event ends training after the current step; the run is then marked interrupted.
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` for bad settings or data,
+    ///   ``TrainingError/nonFinite(step:loss:)`` when the loss or gradients stop being finite
+    ///   (the update of that step is not applied), and model errors for sequences too long.
+    public static func train(
+        model: LlamaModel, tokenizer: Tokenizer, data: Dataset, parameters p: Parameters = Parameters(),
+        onEvent: (TrainingEvent) -> TrainingControl = { _ in .continue }
+    ) throws -> TrainingRun {
+        try p.validate()
+        guard !data.isEmpty else { throw TrainingError.invalidArgument("the training data is empty") }
+        guard tokenizer.count == model.configuration.vocabularySize else {
+            throw TrainingError.invalidArgument(
+                "tokenizer has \(tokenizer.count) tokens, the model's vocabulary is \(model.configuration.vocabularySize)")
+        }
+        let sequences = sequences(data, tokenizer: tokenizer, chainOfThought: p.chainOfThought)
+        if let long = sequences.first(where: { $0.ids.count - 1 > model.configuration.maximumLength }) {
+            throw TrainingError.invalidArgument(
+                "a training sequence has \(long.ids.count - 1) tokens, more than the model's maximum length \(model.configuration.maximumLength)")
+        }
+        let batcher = SequenceBatcher(sequences: sequences, batchSize: p.batchSize,
+                                      batchesPerChunk: p.batchesPerChunk, padID: tokenizer.padID)
+        let plannedSteps = min(p.maximumSteps ?? Int.max,
+                               max(1, Int((p.epochs * Double(batcher.batchesPerEpoch)).rounded(.up))))
+        let loop = OptimizerLoop(model: model, parameters: p, plannedSteps: plannedSteps)
+        var plan: (epoch: Int, batches: [[Int]]) = (-1, [])
+        return try loop.run(examples: data.count, onEvent: onEvent) { step in
+            let epoch = step / batcher.batchesPerEpoch
+            if plan.epoch != epoch { plan = (epoch, batcher.plan(epoch: epoch, seed: p.seed)) }
+            return (batcher.batch(plan.batches[step % batcher.batchesPerEpoch]), epoch)
+        }
+    }
+}
