@@ -138,6 +138,21 @@ def test_input_request_round_trip(kernel):
     assert seen == "hi Ada\n"
 
 
+def test_interrupt_while_waiting_for_input(kernel):
+    km, kc = kernel
+    msg_id = kc.execute('input("never answered? ")', allow_stdin=True)
+    request = kc.get_stdin_msg(timeout=TIMEOUT)
+    assert request["parent_header"]["msg_id"] == msg_id
+    start = time.monotonic()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=5)
+    assert time.monotonic() - start < 2.0
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "Interrupted"
+    result, _ = run(kc, "3 + 4")
+    assert result["status"] == "ok"
+
+
 def test_input_without_stdin_is_an_ioerror(kernel):
     _, kc = kernel
     reply, outputs = run(kc, 'input("name? ")', allow_stdin=False)

@@ -8,8 +8,6 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformedMessage(String)
     /// A received message's HMAC signature does not match.
     case badSignature
-    /// `input()` was called while the client does not allow stdin (`allow_stdin` false).
-    case inputNotAllowed
     /// Waiting for an `input_reply` ended because the cell was interrupted or the kernel stopped.
     case inputInterrupted
     /// Writing a kernelspec failed.
@@ -20,7 +18,6 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .connectionFile(let message): message
         case .malformedMessage(let message): "malformed message: \(message)"
         case .badSignature: "message signature does not match (wrong key?)"
-        case .inputNotAllowed: "input() is not available: this front end does not allow stdin"
         case .inputInterrupted: "input() was interrupted"
         case .kernelSpec(let message): message
         }

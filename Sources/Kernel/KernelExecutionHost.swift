@@ -51,8 +51,18 @@ final class KernelExecutionHost: ExecutionHost {
         }
     }
 
+    /// Throws the language's own errors so the cell reports them as such: `IOError` when the
+    /// client allows no input, `Interrupted` when the wait for the reply was interrupted.
     func readInput(prompt: String, password: Bool) throws -> String {
-        guard allowStdin, let request else { throw KernelError.inputNotAllowed }
-        return try core.requestInput(prompt: prompt, password: password, for: request)
+        guard allowStdin, let request else {
+            throw RuntimeError.ioError("input: this front end allows no input (the request had allow_stdin: false)")
+        }
+        do {
+            return try core.requestInput(prompt: prompt, password: password, for: request)
+        } catch .inputInterrupted {
+            throw RuntimeError.interrupted
+        } catch {
+            throw RuntimeError.ioError("input: \(error)")
+        }
     }
 }
