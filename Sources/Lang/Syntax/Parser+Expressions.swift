@@ -9,7 +9,11 @@ extension Parser {
 
     mutating func parseOr() throws(SyntaxError) -> Expr {
         var left = try parseAnd()
+        var depth = 0
+        defer { nesting -= depth }
         while check(.kwOr) {
+            try enter()
+            depth += 1
             let op = advance()
             skipNewlines()
             left = .binary(.or, left, try parseAnd(), op.location)
@@ -19,7 +23,11 @@ extension Parser {
 
     mutating func parseAnd() throws(SyntaxError) -> Expr {
         var left = try parseNot()
+        var depth = 0
+        defer { nesting -= depth }
         while check(.kwAnd) {
+            try enter()
+            depth += 1
             let op = advance()
             skipNewlines()
             left = .binary(.and, left, try parseNot(), op.location)
@@ -38,6 +46,8 @@ extension Parser {
 
     mutating func parseComparison() throws(SyntaxError) -> Expr {
         var left = try parseRange()
+        var depth = 0
+        defer { nesting -= depth }
         while true {
             let op: BinaryOperator
             switch current.kind {
@@ -49,6 +59,8 @@ extension Parser {
             case .greaterEqual: op = .greaterEqual
             default: return left
             }
+            try enter()
+            depth += 1
             let token = advance()
             skipNewlines()
             left = .binary(op, left, try parseRange(), token.location)
@@ -69,7 +81,11 @@ extension Parser {
 
     mutating func parseAdditive() throws(SyntaxError) -> Expr {
         var left = try parseMultiplicative()
+        var depth = 0
+        defer { nesting -= depth }
         while check(.plus) || check(.minus) {
+            try enter()
+            depth += 1
             let op = advance()
             skipNewlines()
             left = .binary(op.kind == .plus ? .add : .subtract, left, try parseMultiplicative(), op.location)
@@ -79,6 +95,8 @@ extension Parser {
 
     mutating func parseMultiplicative() throws(SyntaxError) -> Expr {
         var left = try parseUnary()
+        var depth = 0
+        defer { nesting -= depth }
         while true {
             let op: BinaryOperator
             switch current.kind {
@@ -87,6 +105,8 @@ extension Parser {
             case .percent: op = .remainder
             default: return left
             }
+            try enter()
+            depth += 1
             let token = advance()
             skipNewlines()
             left = .binary(op, left, try parseUnary(), token.location)
@@ -116,7 +136,16 @@ extension Parser {
 
     mutating func parsePostfix() throws(SyntaxError) -> Expr {
         var expr = try parsePrimary()
+        var depth = 0
+        defer { nesting -= depth }
         while true {
+            switch current.kind {
+            case .leftParen, .leftBracket, .dot:
+                try enter()
+                depth += 1
+            default:
+                break
+            }
             switch current.kind {
             case .leftParen:
                 let open = advance()

@@ -15,9 +15,10 @@ struct Parser {
     var nesting = 0
     /// Nesting also stops when the thread's stack runs low (debug builds use far more per level).
     var stack = StackGuard()
-    /// Brackets, blocks and prefix operators may nest this deep; deeper input is rejected
-    /// rather than risking the stack of whatever thread runs the parser.
-    static let maxNesting = 100
+    /// The syntax tree may be this deep (each bracket, block, operator and postfix step is a
+    /// level); deeper input is rejected rather than risking the stack of whatever thread parses,
+    /// compiles, runs or finally frees it.
+    static let maxNesting = 200
 
     /// Parses a whole program (a cell, a REPL entry or a script).
     static func parse(_ source: SourceText) throws(SyntaxError) -> [Stmt] {

@@ -1,0 +1,87 @@
+// Interrupts from another thread stop loops, recursion and builtins quickly; no input crashes.
+
+import Foundation
+import Testing
+@testable import Lang
+
+/// Lets a test hand a session to another thread (the test makes sure only one uses it at a time).
+final class Shared<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+@Suite struct InterruptionTests {
+    /// Runs `code` on a large-stack thread, requests an interrupt after `delay` seconds, and
+    /// returns the outcome and how long after the request execution stopped.
+    func interrupt(_ code: String, session: Session = Session(), after delay: Double = 0.2) -> (ExecutionOutcome, Double) {
+        let box = Shared(session)
+        let result = Shared(NSMutableArray())
+        let interruption = session.interruption
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
+            result.value.add(Date())
+            interruption.request()
+        }
+        onLargeStack {
+            let outcome = box.value.execute(code, host: RecordingHost())
+            result.value.add(Shared(outcome))
+            result.value.add(Date())
+        }
+        let requested = result.value[0] as? Date ?? Date()
+        let outcome = (result.value[1] as? Shared<ExecutionOutcome>)?.value ?? ExecutionOutcome()
+        let stopped = result.value[2] as? Date ?? Date()
+        return (outcome, stopped.timeIntervalSince(requested))
+    }
+
+    @Test func stopsAnEndlessWhileLoop() {
+        let (outcome, latency) = interrupt("n = 0\nwhile true { n = n + 1 }")
+        #expect(outcome.error?.name == "Interrupted")
+        #expect(outcome.error?.traceback.contains("at line 2, column 1:") == true)
+        #expect(latency < 1.0)
+    }
+
+    @Test func stopsALongForLoopAndKeepsNames() {
+        let s = Session()
+        let (outcome, _) = interrupt("kept = 1\nfor i in 0..<1e15 { }", session: s)
+        #expect(outcome.error?.name == "Interrupted")
+        #expect(s.value(named: "kept") == 1)
+        #expect(s.execute("kept + 1", host: RecordingHost()).result?.plain == "2")
+    }
+
+    @Test func stopsDeepRecursionLoops() {
+        let (outcome, latency) = interrupt("fn spin(n) { if n > 50 { 0 } else { spin(n + 1) + spin(n + 1) } }\nspin(0)")
+        #expect(outcome.error?.name == "Interrupted")
+        #expect(latency < 1.0)
+    }
+
+    @Test func builtinsPollTheFlag() {
+        let steps = Builtin(name: "steps", summary: "Runs steps until interrupted.", example: "steps()") { _, context in
+            var n = 0
+            while true {
+                try context.checkInterrupted()
+                n += 1
+                usleep(1000)
+            }
+        }
+        let (outcome, latency) = interrupt("steps()", session: Session(builtins: [steps]))
+        #expect(outcome.error == ExecutionError(name: "Interrupted", message: "execution interrupted",
+                                                traceback: ["Interrupted: execution interrupted", "at line 1, column 6:", "    steps()", "         ^"]))
+        #expect(latency < 1.0)
+    }
+
+    @Test func anInterruptBeforeExecutionDoesNotStopTheNextOne() {
+        let s = Session()
+        s.interrupt()
+        #expect(s.execute("1 + 1", host: RecordingHost()).result?.plain == "2")
+    }
+
+    @Test func runawayRecursionIsAnErrorOnASmallStack() {
+        let result = Shared(NSMutableArray())
+        onThread(stackSize: 512 << 10) {
+            let s = Session()
+            s.maxCallDepth = 1_000_000
+            let outcome = s.execute("fn f(n) { 1 + f(n + 1) }\nf(0)", host: RecordingHost())
+            result.value.add(outcome.error?.message ?? "no error")
+        }
+        #expect((result.value[0] as? String)?.hasPrefix("recursion too deep") == true)
+    }
+}
