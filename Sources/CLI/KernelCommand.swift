@@ -29,7 +29,7 @@ struct KernelCommand: ParsableCommand {
         let path = connectionFile ?? connectionFileArgument ?? ""
         let connection = try ConnectionInfo(contentsOf: path)
         let log = KernelLog.standard()
-        let server = KernelServer(connection: connection, interpreter: Session(), log: log)
+        let server = KernelServer(connection: connection, interpreter: SessionFactory.makeSession(), log: log)
         do {
             try server.run()
         } catch {
