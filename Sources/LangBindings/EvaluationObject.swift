@@ -1,0 +1,74 @@
+// The `evaluation` object: accuracy and reasoning length of a model on a dataset.
+
+import Lang
+import Training
+
+/// An evaluation inside the language: `e.accuracy` (0…1), `e.mean_length`, `e.lengths` (one per
+/// example), `e.by_steps` (a table with columns `steps`, `count`, `accuracy`, `mean_length`),
+/// `e.seconds`, plus `e.correct`, `e.outputs`, `e.mode`, `e.count`.
+public final class EvaluationObject: HostObject {
+    public let result: EvaluationResult
+    /// The mode as the language wrote it: `"cot"`, `"nocot"`, `"latent"` or a number.
+    public let mode: String
+    /// Examples asked for (more than `result.lengths.count` when stopped early).
+    public let requested: Int
+
+    public init(result: EvaluationResult, mode: String, requested: Int) {
+        self.result = result
+        self.mode = mode
+        self.requested = requested
+    }
+
+    /// The `by_steps` table.
+    public var byStepsTable: Table {
+        Table(columns: ["steps", "count", "accuracy", "mean_length"], rows: result.bySteps.map {
+            [.int($0.steps), .int($0.count), .number($0.accuracy), .number($0.meanLength)]
+        })
+    }
+
+    var evaluatedCount: Int { result.lengths.count }
+
+    /// `evaluation(cot): accuracy 91.3% on 2,000 examples, mean length 8.2, 12.5 s`.
+    var summary: String {
+        var text = "evaluation(\(mode)): accuracy \(Markup.percent(result.accuracy)) on \(Markup.plural(evaluatedCount, "example"))"
+        if evaluatedCount < requested { text += " of \(Markup.grouped(requested)) (stopped early)" }
+        text += ", mean length \(Markup.short(result.meanLength)), \(Markup.seconds(result.seconds))"
+        return text
+    }
+
+    // MARK: HostObject
+
+    public var typeName: String { "evaluation" }
+
+    public var plainText: String {
+        guard !result.bySteps.isEmpty else { return summary }
+        return summary + "\n" + byStepsTable.plainText
+    }
+
+    public var html: String? {
+        let rows = result.bySteps.map { b in
+            [String(b.steps), Markup.grouped(b.count), Markup.percent(b.accuracy), Markup.short(b.meanLength)]
+        }
+        return "<p><b>\(Markup.escape(summary))</b></p>\n"
+            + Markup.table(columns: ["steps", "count", "accuracy", "mean_length"], rows: rows)
+    }
+
+    public var fieldNames: [String] {
+        ["accuracy", "mean_length", "lengths", "by_steps", "seconds", "correct", "outputs", "mode", "count"]
+    }
+
+    public func field(_ name: String) throws -> Value? {
+        switch name {
+        case "accuracy": return .number(result.accuracy)
+        case "mean_length": return .number(result.meanLength)
+        case "lengths": return .list(result.lengths.map { .int($0) })
+        case "by_steps": return .object(byStepsTable)
+        case "seconds": return .number(result.seconds)
+        case "correct": return .list(result.correct.map { .bool($0) })
+        case "outputs": return .strings(result.outputs)
+        case "mode": return .string(mode)
+        case "count": return .int(evaluatedCount)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,74 @@
+// The bridge from the language to the engine: every engine builtin, grouped by category.
+
+import Lang
+
+/// The engine's builtins for the latent language — the only place where `Lang` meets
+/// `Datasets`, `Models`, `Training` and `Plot`.
+///
+/// ```swift
+/// let session = Session(builtins: LangBindings.all)
+/// ```
+///
+/// Builtins whose engine part has not landed are not registered (see `docs/builtins-engine.md`).
+public enum LangBindings {
+    /// Every engine builtin, in help order: Data, Models, Training, Inference, Plots.
+    public static var all: [Builtin] { data + models + training + inference + plots }
+
+    /// `arith`, `load_data`, `save`, `split`, `take`.
+    public static var data: [Builtin] {
+        let builtins = DataBuiltins.all
+        return Array(builtins.prefix(2)) + [SaveBuiltin.save] + Array(builtins.dropFirst(2))
+    }
+
+    /// `model`, `load_model`, `params`, `tokenize`, `detokenize`, `predict`.
+    public static var models: [Builtin] { ModelBuiltins.all }
+
+    /// `sft`.
+    public static var training: [Builtin] { TrainingBuiltins.all }
+
+    /// `evaluate`, `solve`.
+    public static var inference: [Builtin] { InferenceBuiltins.all }
+
+    /// `hist`, `line`, `bar`, `scatter`, `heatmap`, `curve`.
+    public static var plots: [Builtin] { PlotBuiltins.all }
+
+    /// The category names, in order.
+    public static let categories = ["Data", "Models", "Training", "Inference", "Plots"]
+
+    /// A Markdown reference of the engine builtins: per category, each builtin's signature,
+    /// summary and example (this is `docs/builtins-engine.md`).
+    public static func markdownReference() -> String {
+        var out = """
+        # Engine builtins
+
+        The builtins that `LangBindings` registers on top of the General ones of the language
+        contract (LANGUAGE.md). Generated from `LangBindings.all` by
+        `Tests/LangBindingsTests/DocumentationTests.swift` (run it with `LATENT_UPDATE_DOCS=1`
+        to rewrite this file); `help(f)` shows the same text.
+
+        """
+        for category in categories {
+            let members = all.filter { $0.category == category }
+            guard !members.isEmpty else { continue }
+            out += "\n## \(category)\n"
+            for b in members {
+                out += "\n### `\(b.name)`\n\n    \(b.signature)\n\n\(b.summary)\n\n    \(b.example)\n"
+            }
+        }
+        out += "\n" + notYetRegistered
+        return out
+    }
+
+    /// The contract's engine builtins that are not registered yet, and why.
+    static let notYetRegistered = """
+    ## Not registered yet
+
+    - `distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20)` and
+      `rl(model, data, steps: 100, …)`: their trainers (latent SFT, GRPO) have not landed in
+      `Training`. A builtin is registered only once its engine part exists.
+    - `evaluate` and `solve` accept `mode: "cot"` and `"nocot"`; `"latent"` (their default) and a
+      forced number of latent steps answer with a `ValueError` saying so until the latent-reasoning
+      model lands in `Models`.
+
+    """
+}

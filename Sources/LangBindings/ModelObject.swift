@@ -1,0 +1,84 @@
+// The `model` object: a handle on a Llama decoder and its tokenizer, trained in place.
+
+import Datasets
+import Lang
+import Models
+
+/// A model inside the language. Training builtins change its weights in place (`sft(m, …)`
+/// trains `m`), and remember their runs: `m.last_run` is the newest, `m.runs` all of them —
+/// also the way to reach the run of an interrupted call.
+public final class ModelObject: HostObject {
+    /// The decoder (its tensors are updated in place by training).
+    public let model: LlamaModel
+    /// The tokenizer the model was built with.
+    public let tokenizer: Tokenizer
+    /// Where the model came from: `model(…)` or the directory it was loaded from.
+    public let origin: String
+    /// Every training run applied to this model through the language, oldest first.
+    public private(set) var runs: [RunObject] = []
+
+    public init(model: LlamaModel, tokenizer: Tokenizer, origin: String) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.origin = origin
+    }
+
+    /// Records a training run on this model.
+    func record(_ run: RunObject) {
+        runs.append(run)
+    }
+
+    /// Optimizer steps applied through the language since the model was created or loaded.
+    var trainedSteps: Int { runs.reduce(0) { $0 + $1.run.steps } }
+
+    var configuration: LlamaConfiguration { model.configuration }
+
+    // MARK: HostObject
+
+    public var typeName: String { "model" }
+
+    public var plainText: String {
+        let c = configuration
+        var text = "model(dim: \(c.dimension), layers: \(c.layers), heads: \(c.heads), mlp: \(c.mlpHiddenSize), "
+            + "vocab: \(c.vocabularySize)): \(Markup.grouped(model.parameterCount)) parameters"
+        text += trainedSteps > 0 ? ", trained \(Markup.plural(trainedSteps, "step"))" : ", untrained"
+        if runs.last?.run.interrupted == true { text += " (last run interrupted)" }
+        return text
+    }
+
+    public var html: String? {
+        let c = configuration
+        var rows: [(String, String)] = [
+            ("parameters", Markup.grouped(model.parameterCount)),
+            ("dim", "\(c.dimension)"), ("layers", "\(c.layers)"), ("heads", "\(c.heads)"),
+            ("mlp", "\(c.mlpHiddenSize)"), ("vocab", "\(c.vocabularySize)"),
+            ("max_length", "\(c.maximumLength)"),
+            ("trained", Markup.plural(trainedSteps, "step") + " in " + Markup.plural(runs.count, "run")),
+        ]
+        if !origin.isEmpty { rows.append(("from", Markup.escape(origin))) }
+        return "<p><b>model</b></p>\n" + Markup.fieldTable(rows)
+    }
+
+    public var fieldNames: [String] {
+        ["dim", "layers", "heads", "mlp", "vocab", "max_length", "params", "steps", "last_run", "runs", "vocabulary", "origin"]
+    }
+
+    public func field(_ name: String) throws -> Value? {
+        let c = configuration
+        switch name {
+        case "dim": return .int(c.dimension)
+        case "layers": return .int(c.layers)
+        case "heads": return .int(c.heads)
+        case "mlp": return .int(c.mlpHiddenSize)
+        case "vocab": return .int(c.vocabularySize)
+        case "max_length": return .int(c.maximumLength)
+        case "params": return .int(model.parameterCount)
+        case "steps": return .int(trainedSteps)
+        case "last_run": return runs.last.map { .object($0) } ?? .null
+        case "runs": return .list(runs.map { .object($0) })
+        case "vocabulary": return .strings(tokenizer.vocabulary)
+        case "origin": return .string(origin)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,54 @@
+// save(x, path): one builtin that writes a dataset, a model or a plot, by the type of x.
+
+import Datasets
+import Foundation
+import Lang
+import Models
+import Plot
+
+/// `save` dispatches on what it is given: a dataset → JSON Lines file, a model → directory of
+/// `model.safetensors`, `config.json`, `tokenizer.json`, a plot → SVG file.
+enum SaveBuiltin {
+    static var save: Builtin {
+        Builtin(
+            name: "save", parameters: [.init("x"), .init("path")],
+            summary: "Writes a dataset as JSON Lines ({question, steps, answer}), a model as a directory "
+                + "(model.safetensors, config.json, tokenizer.json) or a plot as an SVG file.",
+            example: "save(parts.test, \"test.jsonl\")  # also save(m, \"runs/m1\"), save(p, \"loss.svg\")",
+            category: DataBuiltins.category
+        ) { args, _ in
+            let path = Paths.resolve(try args.string("path"))
+            switch args["x"] {
+            case .object(let data as DatasetObject):
+                try EngineErrors.run("save", "path") { try data.dataset.save(to: path) }
+            case .object(let model as ModelObject):
+                try saveModel(model, to: path)
+            case .object(let plot as PlotObject):
+                guard !Paths.isDirectory(path) else {
+                    throw RuntimeError(.ioError, "save: argument 'path' \(path) is a directory; give a file name such as \"plot.svg\"")
+                }
+                do {
+                    try plot.chart.write(toFile: path)
+                } catch let e as PlotError {
+                    throw RuntimeError(.ioError, "save: argument 'path': \(e.message)")
+                }
+            default:
+                throw args.typeError("x", expected: "a dataset, a model or a plot")
+            }
+            return .null
+        }
+    }
+
+    static func saveModel(_ model: ModelObject, to path: String) throws {
+        if Paths.exists(path) && !Paths.isDirectory(path) {
+            throw RuntimeError(.ioError, "save: argument 'path' \(path) is a file; a model is saved as a directory (e.g. \"runs/m1\")")
+        }
+        do {
+            try Checkpoint.save(model.model, tokenizer: model.tokenizer, to: URL(fileURLWithPath: path))
+        } catch let e as ModelError {
+            throw EngineErrors.convert(e, function: "save", argument: "x")
+        } catch {
+            throw RuntimeError(.ioError, "save: argument 'path': cannot write the model directory \(path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import Testing
-// Placeholder until the first real test lands; delete it then.
