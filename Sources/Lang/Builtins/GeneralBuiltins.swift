@@ -5,7 +5,17 @@ import Foundation
 /// The builtins every session has.
 enum GeneralBuiltins {
     static func all() -> [Builtin] {
-        output() + introspection() + math() + collections() + strings()
+        func group(_ name: String, _ builtins: [Builtin]) -> [Builtin] {
+            builtins.map { b in
+                var b = b
+                b.category = name
+                return b
+            }
+        }
+        return group("Output, input and environment", output())
+            + group("Values and numbers", introspection() + math())
+            + group("Lists, records and tables", collections())
+            + group("Strings", strings())
     }
 
     /// The values `for` would walk in `v`, for builtins that take any sequence.

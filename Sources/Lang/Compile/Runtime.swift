@@ -12,7 +12,8 @@ struct CodeBox {
 }
 
 /// How evaluation leaves a construct early.
-enum Unwind: Error {
+/// Unwinds never leave the thread that runs the session, so holding a `Value` is safe.
+enum Unwind: Error, @unchecked Sendable {
     case error(RuntimeError)
     case breakLoop
     case continueLoop
