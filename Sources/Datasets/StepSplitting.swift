@@ -9,8 +9,10 @@ import Foundation
 ///   the file gives one — `"0 0 6 4 9 0 ( 5 5 1 1 1 1 )"`. Joining the steps with `" + "` gives
 ///   the cot back exactly; the step count is the number of partial products (4 for 4×4).
 /// - Prose: sentences. A sentence ends at `.`, `!` or `?` (plus any closing quote or bracket)
-///   followed by a space and a character that is not a lower-case letter, unless the word
-///   before the period is a title such as `Mr.`/`Dr.` or `i.e.`/`e.g.`. Joining the
+///   followed by a space and an upper-case letter, digit, `$`, quote or bracket, unless the
+///   word before the period is a title such as `Mr.`/`Dr.` or `i.e.`/`e.g.`. A step whose
+///   line break was collapsed (`… = $46 The total …`) is also cut (see
+///   ``splitCollapsedLines(_:)``). Joining the
 ///   sentences with single spaces gives the cot back when it has single spaces (true for
 ///   `train_no_aug.txt`).
 enum StepSplitter {
@@ -65,7 +67,7 @@ enum StepSplitter {
             guard chars[i] == "." || chars[i] == "!" || chars[i] == "?" else { continue }
             var end = i + 1
             while end < chars.count, closers.contains(chars[end]) { end += 1 }
-            guard end + 1 < chars.count, chars[end] == " ", !chars[end + 1].isLowercase else { continue }
+            guard end + 1 < chars.count, chars[end] == " ", startsSentence(chars[end + 1]) else { continue }
             if chars[i] == ".", isTitle(before: i, in: chars, from: start) { continue }
             sentences.append(String(chars[start..<end]).trimmingCharacters(in: .whitespaces))
             start = end + 1
@@ -73,7 +75,55 @@ enum StepSplitter {
         }
         let last = String(chars[min(start, chars.count)...]).trimmingCharacters(in: .whitespaces)
         if !last.isEmpty { sentences.append(last) }
-        return sentences.filter { !$0.isEmpty }
+        return sentences.filter { !$0.isEmpty }.flatMap(splitCollapsedLines)
+    }
+
+    /// A character that can begin a sentence: an upper-case letter, a digit, `$` or an opening
+    /// quote or bracket (not an operator such as `*` after `8 ft.`).
+    private static func startsSentence(_ character: Character) -> Bool {
+        character.isUppercase || character.isNumber || "$\"'(“‘".contains(character)
+    }
+
+    /// GSM8K solutions were written one step per line; `train_no_aug.txt` collapsed the newlines
+    /// to spaces, so a step often ends in a result with no period: `… = $46 The total …`. A
+    /// sentence is therefore also cut before a capitalised word that follows an `=`, its
+    /// numeric result and at most six more words (`= 16 pounds/feeding Each day …`), unless the
+    /// word before it is a connector (`to`, `by`, …) or a possessive, or it is the last word.
+    /// Words after which a capitalised word continues the same step (`to Fred`, `by Earl`).
+    private static let connectors: Set<String> = [
+        "a", "an", "the", "to", "by", "of", "for", "with", "from", "and", "or", "at", "in", "on",
+        "after", "before", "than", "as", "is", "are", "was", "were", "per", "each", "his", "her", "their",
+    ]
+
+    static func splitCollapsedLines(_ sentence: String) -> [String] {
+        let words = sentence.split(separator: " ", omittingEmptySubsequences: false)
+        var parts: [String] = []
+        var current: [Substring] = []
+        var sawEquals = false
+        var wordsAfterResult: Int?
+        for (index, word) in words.enumerated() {
+            if let count = wordsAfterResult, count <= 6, let previous = current.last,
+               let first = word.first, first.isASCII, first.isUppercase,
+               index + 1 < words.count,  // not a lone last word (`… his debt to Fred.`)
+               !connectors.contains(previous.lowercased()),
+               !previous.hasSuffix("'s"), !previous.hasSuffix("’s") {  // `women's T-shirts`
+                parts.append(current.joined(separator: " "))
+                current = []
+                sawEquals = false
+                wordsAfterResult = nil
+            }
+            current.append(word)
+            if let count = wordsAfterResult {
+                wordsAfterResult = count + 1
+            } else if let equals = word.lastIndex(of: "=") {
+                sawEquals = true
+                if word[word.index(after: equals)...].contains(where: \.isNumber) { wordsAfterResult = 0 }
+            } else if sawEquals, word.contains(where: \.isNumber) {
+                wordsAfterResult = 0
+            }
+        }
+        if !current.isEmpty { parts.append(current.joined(separator: " ")) }
+        return parts
     }
 
     private static func isTitle(before period: Int, in chars: [Character], from start: Int) -> Bool {

@@ -104,6 +104,15 @@ struct LoaderTests {
         #expect(product.answer == "5 5 6 0 8 2 0 1")
     }
 
+    @Test func proseStepsFollowSentencesAndCollapsedLines() {
+        #expect(StepSplitter.sentences(in: "Each day uses 4 * 2 = 8 pounds Triple that: 8 * 3 = 24 pounds He pays $5 to Fred. "
+            + "Then 6 - 1 = 5 women's T-shirts sold. The wall is 8 ft. * 2 ft. = 16 sq. ft. Dr. Lee adds 1.5 more.") == [
+            "Each day uses 4 * 2 = 8 pounds", "Triple that: 8 * 3 = 24 pounds", "He pays $5 to Fred.",
+            "Then 6 - 1 = 5 women's T-shirts sold.", "The wall is 8 ft. * 2 ft. = 16 sq. ft.", "Dr. Lee adds 1.5 more.",
+        ])
+        #expect(StepSplitter.sentences(in: "Just one step") == ["Just one step"])
+    }
+
     @Test func fileLevelErrors() throws {
         #expect(errorText { try Dataset.load(path: "/no/such/file.txt") } == "no such file: /no/such/file.txt")
         let folder = try TestSupport.temporaryFolder()
