@@ -4,9 +4,10 @@ The SVGs are the reference snapshots in Tests/PlotTests/Snapshots (the Swift sna
 guarantee the current code produces exactly these bytes). When LATENT_PLOT_OUT names a folder
 (written by `LATENT_PLOT_OUT=dir swift test --filter PlotTests`), its SVGs are rendered instead.
 
-Each SVG is placed inline, with `overflow: visible`, in a page with a white margin around it.
-Anything drawn outside the SVG's own box would be clipped in a standalone viewer; here it shows
-up in the margin, so the test sees it. PNGs go to pytest's temporary folder only.
+All SVGs are placed inline, with `overflow: visible`, in one page (one Chromium start), each
+with a white margin around it. Anything drawn outside an SVG's own box would be clipped in a
+standalone viewer; here it shows up in the margin, so the test sees it. The PNG goes to pytest's
+temporary folder only.
 """
 
 import os
@@ -17,6 +18,7 @@ import subprocess
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +41,7 @@ def _svg_files():
 
 
 def _read_png(path):
-    """Decode an 8-bit, non-interlaced RGB or RGBA PNG into (width, height, rows of RGB tuples)."""
+    """Decode an 8-bit, non-interlaced RGB or RGBA PNG into an array of shape (height, width, 3)."""
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, header = 8, b"", None
@@ -54,30 +56,31 @@ def _read_png(path):
     width, height, depth, colour, _, _, interlace = header
     assert depth == 8 and colour in (2, 6) and interlace == 0, f"unsupported PNG format {header}"
     channels = 3 if colour == 2 else 4
-    raw = zlib.decompress(idat)
     stride = width * channels
-    rows, previous = [], bytearray(stride)
+    raw = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, stride + 1)
+    image = np.zeros((height, stride), dtype=np.uint8)
+    previous = np.zeros(stride, dtype=np.uint8)
     for y in range(height):
-        kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            left = line[i - channels] if i >= channels else 0
-            up = previous[i]
-            upper_left = previous[i - channels] if i >= channels else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 255
-            elif kind == 2:
-                line[i] = (line[i] + up) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - upper_left
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upper_left)
-                predictor = left if pa <= pb and pa <= pc else (up if pb <= pc else upper_left)
-                line[i] = (line[i] + predictor) & 255
-        rows.append([tuple(line[x * channels:x * channels + 3]) for x in range(width)])
+        kind, line = raw[y, 0], raw[y, 1:].copy()
+        if kind == 1:  # Sub: running sum per channel (uint8 arithmetic wraps like the filter)
+            line = line.reshape(width, channels).cumsum(axis=0, dtype=np.uint8).reshape(stride)
+        elif kind == 2:  # Up
+            line = line + previous
+        elif kind in (3, 4):  # Average, Paeth: sequential along the row
+            out, up = bytearray(line.tobytes()), previous.tobytes()
+            for i in range(stride):
+                left = out[i - channels] if i >= channels else 0
+                upper_left = up[i - channels] if i >= channels else 0
+                if kind == 3:
+                    out[i] = (out[i] + (left + up[i]) // 2) & 255
+                else:
+                    p = left + up[i] - upper_left
+                    pa, pb, pc = abs(p - left), abs(p - up[i]), abs(p - upper_left)
+                    out[i] = (out[i] + (left if pa <= pb and pa <= pc else (up[i] if pb <= pc else upper_left))) & 255
+            line = np.frombuffer(bytes(out), dtype=np.uint8)
+        image[y] = line
         previous = line
-    return width, height, rows
+    return image.reshape(height, width, channels)[:, :, :3]
 
 
 def _svg_size(svg_text):
@@ -86,25 +89,36 @@ def _svg_size(svg_text):
     return int(match.group(1)), int(match.group(2))
 
 
-def _render(chromium, svg_path, tmp_path):
-    svg = svg_path.read_text(encoding="utf-8")
-    width, height = _svg_size(svg)
-    page = tmp_path / f"{svg_path.stem}.html"
+def _render_all(chromium, svg_paths, folder):
+    """Renders every SVG into one page (one Chromium start), stacked with margins between them.
+
+    Returns the decoded screenshot and, per SVG, (top of its region, width, height).
+    """
+    placed, body, top = [], [], 0
+    for path in svg_paths:
+        svg = path.read_text(encoding="utf-8")
+        width, height = _svg_size(svg)
+        body.append(f"<div style='position:absolute;left:{MARGIN}px;top:{top + MARGIN}px'>{svg}</div>")
+        placed.append((top, width, height))
+        top += height + 2 * MARGIN
+    page_width = max(width for _, width, _ in placed) + 2 * MARGIN
+    page = folder / "charts.html"
     page.write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><style>"
-        f"html,body{{margin:0;background:#fff}} svg{{position:absolute;left:{MARGIN}px;top:{MARGIN}px;overflow:visible}}"
-        f"</style></head><body>{svg}</body></html>",
+        "html,body{margin:0;background:#fff} svg{display:block;overflow:visible}"
+        f"</style></head><body>{''.join(body)}</body></html>",
         encoding="utf-8",
     )
-    png = tmp_path / f"{svg_path.stem}.png"
-    page_size = (width + 2 * MARGIN, height + 2 * MARGIN)
+    png = folder / "charts.png"
     subprocess.run(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-         "--force-device-scale-factor=1", f"--user-data-dir={tmp_path / 'profile'}",
-         f"--window-size={page_size[0]},{page_size[1]}", f"--screenshot={png}", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
+         "--force-device-scale-factor=1", f"--user-data-dir={folder / 'profile'}",
+         f"--window-size={page_width},{top}", f"--screenshot={png}", page.as_uri()],
+        check=True, capture_output=True, timeout=180,
     )
-    return (width, height), png
+    image = _read_png(png)
+    assert image.shape[:2] == (top, page_width), f"screenshot is {image.shape[1]}×{image.shape[0]}, expected {page_width}×{top}"
+    return image, dict(zip((p.name for p in svg_paths), placed))
 
 
 @pytest.fixture(scope="module")
@@ -115,28 +129,30 @@ def chromium():
     return path
 
 
+@pytest.fixture(scope="module")
+def rendered(chromium, tmp_path_factory):
+    return _render_all(chromium, _svg_files(), tmp_path_factory.mktemp("plots"))
+
+
 @pytest.mark.parametrize("svg_path", _svg_files(), ids=lambda p: p.stem)
-def test_chart_renders_inside_its_box(chromium, svg_path, tmp_path):
-    (width, height), png = _render(chromium, svg_path, tmp_path)
-    png_width, png_height, rows = _read_png(png)
-    assert (png_width, png_height) == (width + 2 * MARGIN, height + 2 * MARGIN), "screenshot has an unexpected size"
+def test_chart_renders_inside_its_box(rendered, svg_path):
+    image, placed = rendered
+    top, width, height = placed[svg_path.name]
+    region = image[top:top + height + 2 * MARGIN, :width + 2 * MARGIN]
 
-    def ink(pixel):
-        return min(pixel) < 235  # anything clearly darker than white
+    inked = region.min(axis=2) < 235  # anything clearly darker than white
+    count = int(inked.sum())
+    assert count > 0.02 * width * height, f"{svg_path.name} renders (nearly) blank: {count} inked pixels"
 
-    inked = [(x, y) for y, row in enumerate(rows) for x, pixel in enumerate(row) if ink(pixel)]
-    assert len(inked) > 0.02 * width * height, f"{svg_path.name} renders (nearly) blank: {len(inked)} inked pixels"
-
-    xs = [x for x, _ in inked]
-    ys = [y for _, y in inked]
-    left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    ys, xs = np.nonzero(inked)
+    left, right, top_ink, bottom = int(xs.min()), int(xs.max()), int(ys.min()), int(ys.max())
     box = (MARGIN + INNER, MARGIN + width - 1 - INNER, MARGIN + INNER, MARGIN + height - 1 - INNER)
-    assert left >= box[0] and right <= box[1] and top >= box[2] and bottom <= box[3], (
-        f"{svg_path.name}: drawing spans x {left}…{right}, y {top}…{bottom}, "
+    assert left >= box[0] and right <= box[1] and top_ink >= box[2] and bottom <= box[3], (
+        f"{svg_path.name}: drawing spans x {left}…{right}, y {top_ink}…{bottom}, "
         f"but must stay inside x {box[0]}…{box[1]}, y {box[2]}…{box[3]} (it would be clipped)"
     )
     # The drawing uses its space: it reaches near all four sides (title, axes, labels).
-    assert right - left > 0.7 * width and bottom - top > 0.7 * height, f"{svg_path.name} drawing is unexpectedly small"
+    assert right - left > 0.7 * width and bottom - top_ink > 0.7 * height, f"{svg_path.name} drawing is unexpectedly small"
 
 
 def test_every_kind_has_a_snapshot():

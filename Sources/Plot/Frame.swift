@@ -70,6 +70,12 @@ struct Frame {
             yAxis = makeY(bottom - top)
             let widestY = yAxis.labels.map { TextMetrics.width($0, size: Self.tickSize) }.max() ?? 0
             left = 12 + (options.yLabel.isEmpty ? 0 : 22) + widestY + 8
+            if slanted, let first = xAxis.labels.first {
+                // A slanted first label reaches left of its tick by about 0.71 × its width.
+                let reach = min(TextMetrics.width(first, size: Self.tickSize), 130) * 0.71
+                let slot = (width - left - 16 - rightExtra) / Double(max(1, xAxis.ticks.count))
+                left = max(left, reach - slot / 2 + 6)
+            }
             let lastXLabel = TextMetrics.width(xAxis.labels.last ?? "", size: Self.tickSize)
             right = width - max(16, slanted ? 16 : lastXLabel / 2 + 6) - rightExtra
             xAxis = makeX(right - left)
@@ -160,20 +166,33 @@ struct Frame {
         }
     }
 
-    /// A legend right of the plot: one swatch per entry (`line` draws a stroke, else a box).
+    /// A legend: right of the plot, or (when `legendRoom(_:options:)` gave no room, in narrow
+    /// charts) in the plot's top-right corner on a white box. `line` entries draw a stroke.
     func drawLegend(_ svg: inout SVGDocument, entries: [(name: String, color: String, line: Bool, opacity: Double)]) {
-        let x0 = right + 14
+        let inside = right + 30 > Double(options.width)
+        let names = entries.map { TextMetrics.fitted($0.name, width: inside ? plotWidth * 0.6 : 180, size: Self.tickSize) }
+        let textWidth = names.map { TextMetrics.width($0, size: Self.tickSize) }.max() ?? 0
+        let x0 = inside ? right - textWidth - 36 : right + 14
+        if inside {
+            svg.rect(x: x0 - 4, y: top + 2, width: textWidth + 36, height: Double(entries.count) * 18 + 4,
+                     fill: "#ffffff", extra: [("fill-opacity", "0.85")])
+        }
         for (index, entry) in entries.enumerated() {
-            let py = top + 8 + Double(index) * 18
+            let py = top + 12 + Double(index) * 18
             if entry.line {
                 svg.line(x0, py, x0 + 18, py, stroke: entry.color, width: 2.5,
                          extra: entry.opacity < 1 ? [("stroke-opacity", fmt(entry.opacity))] : [])
             } else {
                 svg.rect(x: x0 + 3, y: py - 6, width: 12, height: 12, fill: entry.color)
             }
-            let name = TextMetrics.fitted(entry.name, width: Double(options.width) - x0 - 30, size: Self.tickSize)
-            svg.text(name, x: x0 + 24, y: py + 4, size: Self.tickSize, fill: "#333333")
+            svg.text(names[index], x: x0 + 24, y: py + 4, size: Self.tickSize, fill: "#333333")
         }
+    }
+
+    /// Room to reserve right of the plot for a legend: none in narrow charts (below 480 units),
+    /// which draw it inside the plot instead.
+    static func legendRoom(_ names: [String], options: ChartOptions) -> Double {
+        options.width < 480 ? 0 : legendWidth(names)
     }
 
     /// Room a legend with these names needs right of the plot.

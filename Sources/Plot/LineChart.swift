@@ -93,7 +93,7 @@ extension Chart {
         let showLegend = series.count > 1 || !series[0].name.isEmpty
         let names = series.enumerated().map { $1.name.isEmpty ? "series \($0 + 1)" : $1.name }
         let frame = xyFrame(options: options, notes: notes, x: (xLo, xHi), y: (yLo, yHi),
-                            rightExtra: showLegend ? Frame.legendWidth(names) : 0)
+                            rightExtra: showLegend ? Frame.legendRoom(names, options: options) : 0)
 
         var svg = SVGDocument(width: options.width, height: options.height)
         frame.drawGrid(&svg)

@@ -40,7 +40,7 @@ extension Chart {
         let notes = CleanSeries.notes(nonFinite: raw.nonFinite, nonPositive: raw.nonPositive)
         let legend = weight > 0 ? ["\(metric) (raw)", "\(metric) (smoothed)"] : []
         let frame = xyFrame(options: options, notes: notes, x: raw.xRange, y: raw.yRange,
-                            rightExtra: legend.isEmpty ? 0 : Frame.legendWidth(legend))
+                            rightExtra: legend.isEmpty ? 0 : Frame.legendRoom(legend, options: options))
 
         var svg = SVGDocument(width: options.width, height: options.height)
         frame.drawGrid(&svg)

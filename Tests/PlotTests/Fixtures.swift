@@ -61,6 +61,15 @@ enum Fixtures {
         ("curve", {
             try Chart.trainingCurve(values: lossCurve(), metric: "loss", options: ChartOptions(title: "Distillation loss"))
         }),
+        ("curve-small", {
+            // The size of the live loss curve in training progress displays.
+            try Chart.trainingCurve(values: lossCurve(count: 120), metric: "loss", options: ChartOptions(width: 360, height: 200))
+        }),
+        ("bar-many", {
+            let labels = (1...14).map { "checkpoint \($0)" }
+            return try Chart.bar(labels: labels, values: labels.indices.map { 0.4 + 0.04 * Double($0) - 0.3 * (Double($0 % 3) - 1) * 0.1 },
+                                 options: ChartOptions(title: "Validation accuracy per checkpoint", yLabel: "accuracy"))
+        }),
         ("curve-log", {
             try Chart.trainingCurve(values: lossCurve(count: 2000), metric: "loss",
                                     options: ChartOptions(title: "Loss (log scale)", yScale: .log))
