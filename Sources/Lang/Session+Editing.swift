@@ -6,23 +6,31 @@ extension Session {
     /// fix it (a stray `)`, a malformed token); `.complete` otherwise.
     public func isComplete(_ code: String) -> Completeness {
         let source = SourceText(code)
+        guard let (tokens, _) = try? Lexer.tokenize(source) else { return .invalid }
+        // A line that ends with a binary operator or a comma continues on the next one.
+        if let last = tokens.last(where: { $0.kind != .newline && $0.kind != .eof }), last.kind.continuesLine {
+            return .incomplete(indent: String(repeating: " ", count: 4 * max(Session.openBrackets(tokens), 1)))
+        }
         do {
             _ = try Parser.parse(source)
             return .complete
         } catch {
             guard error.atEndOfInput else { return .invalid }
-            var depth = 0
-            if let (tokens, _) = try? Lexer.tokenize(source) {
-                for t in tokens {
-                    switch t.kind {
-                    case .leftParen, .leftBracket, .leftBrace: depth += 1
-                    case .rightParen, .rightBracket, .rightBrace: depth = max(0, depth - 1)
-                    default: break
-                    }
-                }
-            }
-            return .incomplete(indent: String(repeating: " ", count: 4 * max(depth, 1)))
+            return .incomplete(indent: String(repeating: " ", count: 4 * max(Session.openBrackets(tokens), 1)))
         }
+    }
+
+    /// How many brackets and braces are open at the end of the tokens.
+    static func openBrackets(_ tokens: [Token]) -> Int {
+        var depth = 0
+        for t in tokens {
+            switch t.kind {
+            case .leftParen, .leftBracket, .leftBrace: depth += 1
+            case .rightParen, .rightBracket, .rightBrace: depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return depth
     }
 }
 

@@ -12,6 +12,7 @@ import Testing
     @Test(arguments: [
         ("f(1,", "    "), ("x = [", "    "), ("fn f(a) {", "    "), ("if a {\n  if b {", "        "),
         ("x = 1 +", "    "), ("y = a and", "    "), ("z = {a: 1,", "    "), ("for i in 0..<3 {\n print(i)", "    "),
+        ("x = 1,", "    "), ("total = total *  # a comment", "    "), ("if a {\n  b = [1,", "        "),
     ])
     func incomplete(code: String, indent: String) {
         #expect(session.isComplete(code) == .incomplete(indent: indent))

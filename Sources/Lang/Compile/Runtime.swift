@@ -151,7 +151,7 @@ final class Runtime {
         let bound = try bind(f, positional: positional, labelled: labelled)
         switch f.kind {
         case .builtin(let body):
-            let arguments = Arguments(function: f.name, names: f.parameters.map(\.name), values: bound.values,
+            let arguments = Arguments(function: f.name, names: f.parameterNames, values: bound.values,
                                       given: bound.given, rest: bound.rest)
             do {
                 return try body(arguments, CallContext(runtime: self, function: f.name, location: location))

@@ -23,6 +23,7 @@ public final class FunctionValue {
         name = builtin.name
         parameters = builtin.parameters
         isVariadic = builtin.isVariadic
+        parameterNames = builtin.parameters.map(\.name)
         kind = .builtin(builtin.body)
         signature = builtin.signature
         summary = builtin.summary
@@ -33,6 +34,7 @@ public final class FunctionValue {
         self.name = name
         self.parameters = parameters
         isVariadic = false
+        parameterNames = parameters.map(\.name)
         kind = .user(user)
         signature = Builtin.makeSignature(name: name, parameters: parameters, variadic: false)
         summary = doc
@@ -46,7 +48,7 @@ public final class FunctionValue {
     }
 
     /// The parameter names, in order.
-    public var parameterNames: [String] { parameters.map(\.name) }
+    public let parameterNames: [String]
 
     /// The text `help(f)` shows.
     public var helpText: String {
