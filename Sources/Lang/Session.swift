@@ -54,11 +54,19 @@ public final class Session {
     /// final expression statement (when not nil) or the error that stopped it. A syntax error
     /// runs nothing; a runtime error keeps the names bound before it.
     public func execute(_ code: String, host: ExecutionHost) -> ExecutionOutcome {
-        interruption.reset()
+        // A builtin may run code of its own through the session (a nested execute): keep the
+        // outer execution's host, depth and pending interrupt.
+        let (outerHost, outerDepth) = (runtime.host, runtime.depth)
+        if outerHost == nil {
+            interruption.reset()
+            runtime.depth = 0
+            runtime.stack.arm()
+        }
         runtime.host = host
-        runtime.depth = 0
-        runtime.stack.arm()
-        defer { runtime.host = nil }
+        defer {
+            runtime.host = outerHost
+            runtime.depth = outerDepth
+        }
         let source = SourceText(code)
         let statements: [Stmt]
         do {
