@@ -69,6 +69,17 @@ public enum Engine {
         return 2
     }
 
+    /// Keeps glibc malloc from returning every large activation buffer to the kernel with
+    /// munmap (its default for blocks ≥ 128 KiB): each training step would otherwise pay page
+    /// faults and page clearing for all its activations again. Evaluated once, on first use.
+    @usableFromInline static let allocatorTuned: Bool = {
+        #if os(Linux)
+        _ = mallopt(M_MMAP_THRESHOLD, 256 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 512 << 20)
+        #endif
+        return true
+    }()
+
     /// Threads the engine's own kernels may use (mirrors the OpenBLAS setting).
     public static var threads: Int { BLAS.threads }
 }

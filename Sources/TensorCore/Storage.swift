@@ -15,6 +15,7 @@ public final class Storage {
     /// (callers that pass `false` must write every element before reading).
     public init(count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "negative storage size")
+        _ = Engine.allocatorTuned
         self.count = count
         pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         if zeroed { pointer.initialize(repeating: 0, count: count) }

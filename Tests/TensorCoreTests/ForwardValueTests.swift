@@ -50,6 +50,20 @@ struct ForwardValueTests {
         #expect(abs(y.scalars[4] - 0.84119199) > 1e-4)
     }
 
+    @Test func fastExpAccuracy() {
+        // Relative error below 4e-7 against libm (double) from −87 to 88; limits exact.
+        var worst: Double = 0
+        var x: Float = -87
+        while x < 88 {
+            let exact = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(fastExp(x)) - exact) / exact)
+            x += 0.0137
+        }
+        #expect(worst < 4e-7, "worst relative error \(worst)")
+        #expect(fastExp(-.infinity) == 0 && fastExp(-100) == 0 && fastExp(0) == 1)
+        #expect(fastExp(100) == .infinity)
+    }
+
     @Test func siluValues() {
         let y = silu(Tensor([-1, 0, 2], shape: [3]))
         expectClose(y.scalars, [-0.26894142, 0, 1.76159416])

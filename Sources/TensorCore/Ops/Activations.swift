@@ -4,59 +4,79 @@
 
 import Foundation
 
-/// Shared shape of a unary pointwise op: `forward(x)` per element and `derivative(x, y)`.
+/// The pointwise functions, each with its derivative. Dispatch happens once per call (the
+/// switch sits outside the loops), so every loop body is a plain inlined expression.
+@usableFromInline enum Pointwise: Sendable {
+    case silu, gelu, relu, exp, log, square
+}
+
+@usableFromInline let invSqrt2: Float = 0.70710678118654752
+@usableFromInline let invSqrt2Pi: Float = 0.39894228040143268
+
+/// y = f(x) over `r`.
 @inline(__always)
-func unaryOp(_ x: Tensor, _ forward: @escaping (Float) -> Float,
-             _ derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+func pointwiseForward(_ kind: Pointwise, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ r: Range<Int>) {
+    switch kind {
+    case .silu: for i in r { let v = x[i]; y[i] = v / (1 + fastExp(-v)) }
+    case .gelu: for i in r { let v = x[i]; y[i] = 0.5 * v * (1 + erff(v * invSqrt2)) }
+    case .relu: for i in r { let v = x[i]; y[i] = v > 0 ? v : 0 }
+    case .exp: for i in r { y[i] = fastExp(x[i]) }
+    case .log: for i in r { y[i] = logf(x[i]) }
+    case .square: for i in r { let v = x[i]; y[i] = v * v }
+    }
+}
+
+/// dx += dy · f′(x) over `r` (y = f(x) is available for exp).
+@inline(__always)
+func pointwiseBackward(_ kind: Pointwise, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                       _ dy: UnsafeMutablePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ r: Range<Int>) {
+    switch kind {
+    case .silu:
+        for i in r { let v = x[i]; let s = 1 / (1 + fastExp(-v)); dx[i] += dy[i] * s * (1 + v * (1 - s)) }
+    case .gelu:
+        for i in r {
+            let v = x[i]
+            dx[i] += dy[i] * (0.5 * (1 + erff(v * invSqrt2)) + v * invSqrt2Pi * fastExp(-0.5 * v * v))
+        }
+    case .relu: for i in r { dx[i] += x[i] > 0 ? dy[i] : 0 }
+    case .exp: for i in r { dx[i] += dy[i] * y[i] }
+    case .log: for i in r { dx[i] += dy[i] / x[i] }
+    case .square: for i in r { dx[i] += 2 * x[i] * dy[i] }
+    }
+}
+
+func unaryOp(_ x: Tensor, _ kind: Pointwise) -> Tensor {
     let n = x.count
     let out = Tensor(uninitialized: x.shape)
     let (px, po) = (x.data, out.data)
-    Parallel.forRanges(n) { r in for i in r { po[i] = forward(px[i]) } }
+    Parallel.forRanges(n) { r in pointwiseForward(kind, px, po, r) }
     if Autograd.needsGrad(x) {
         out.recordOp(inputs: [x]) { out in
             let (g, gx, py) = (out.gradBuffer(), x.gradBuffer(), out.data)
-            Parallel.forRanges(n) { r in for i in r { gx[i] += g[i] * derivative(px[i], py[i]) } }
+            Parallel.forRanges(n) { r in pointwiseBackward(kind, px, py, g, gx, r) }
         }
     }
     return out
 }
 
-@inline(__always) func sigmoidScalar(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
-
 /// SiLU (swish): `x · σ(x)`.
-public func silu(_ x: Tensor) -> Tensor {
-    unaryOp(x, { v in v * sigmoidScalar(v) },
-            { v, _ in let s = sigmoidScalar(v); return s * (1 + v * (1 - s)) })
-}
+public func silu(_ x: Tensor) -> Tensor { unaryOp(x, .silu) }
 
 /// GELU with the exact error function: `0.5 · x · (1 + erf(x / √2))` (PyTorch's default,
 /// not the tanh approximation).
-public func gelu(_ x: Tensor) -> Tensor {
-    let invSqrt2: Float = 0.70710678118654752
-    let invSqrt2Pi: Float = 0.39894228040143268
-    return unaryOp(x, { v in 0.5 * v * (1 + erff(v * invSqrt2)) },
-                   { v, _ in 0.5 * (1 + erff(v * invSqrt2)) + v * invSqrt2Pi * expf(-0.5 * v * v) })
-}
+public func gelu(_ x: Tensor) -> Tensor { unaryOp(x, .gelu) }
 
 /// ReLU: `max(x, 0)`.
-public func relu(_ x: Tensor) -> Tensor {
-    unaryOp(x, { v in v > 0 ? v : 0 }, { v, _ in v > 0 ? 1 : 0 })
-}
+public func relu(_ x: Tensor) -> Tensor { unaryOp(x, .relu) }
 
 /// Elementwise `eˣ`.
-public func exp(_ x: Tensor) -> Tensor {
-    unaryOp(x, { v in expf(v) }, { _, y in y })
-}
+public func exp(_ x: Tensor) -> Tensor { unaryOp(x, .exp) }
 
 /// Elementwise natural logarithm.
-public func log(_ x: Tensor) -> Tensor {
-    unaryOp(x, { v in logf(v) }, { v, _ in 1 / v })
-}
+public func log(_ x: Tensor) -> Tensor { unaryOp(x, .log) }
 
 /// Elementwise `x²`.
-public func square(_ x: Tensor) -> Tensor {
-    unaryOp(x, { v in v * v }, { v, _ in 2 * v })
-}
+public func square(_ x: Tensor) -> Tensor { unaryOp(x, .square) }
 
 /// Fused SwiGLU gate of a Llama MLP: `silu(gate) · up` (same shapes).
 ///
@@ -68,7 +88,7 @@ public func swiglu(gate: Tensor, up: Tensor) -> Tensor {
     let out = Tensor(uninitialized: gate.shape)
     let (pg, pu, po) = (gate.data, up.data, out.data)
     Parallel.forRanges(n) { r in
-        for i in r { let v = pg[i]; po[i] = v / (1 + expf(-v)) * pu[i] }
+        for i in r { let v = pg[i]; po[i] = v / (1 + fastExp(-v)) * pu[i] }
     }
     if Autograd.needsGrad(gate, up) {
         out.recordOp(inputs: [gate, up]) { out in
@@ -76,11 +96,19 @@ public func swiglu(gate: Tensor, up: Tensor) -> Tensor {
             let dg: UnsafeMutablePointer<Float>? = gate.requiresGrad ? gate.gradBuffer() : nil
             let du: UnsafeMutablePointer<Float>? = up.requiresGrad ? up.gradBuffer() : nil
             Parallel.forRanges(n) { r in
-                for i in r {
-                    let v = pg[i]
-                    let s = 1 / (1 + expf(-v))
-                    if let dg { dg[i] += g[i] * pu[i] * s * (1 + v * (1 - s)) }
-                    if let du { du[i] += g[i] * v * s }
+                switch (dg, du) {
+                case let (dg?, du?):
+                    for i in r {
+                        let v = pg[i]
+                        let s = 1 / (1 + fastExp(-v))
+                        dg[i] += g[i] * pu[i] * s * (1 + v * (1 - s))
+                        du[i] += g[i] * v * s
+                    }
+                case let (dg?, nil):
+                    for i in r { let v = pg[i]; let s = 1 / (1 + fastExp(-v)); dg[i] += g[i] * pu[i] * s * (1 + v * (1 - s)) }
+                case let (nil, du?):
+                    for i in r { let v = pg[i]; du[i] += g[i] * v / (1 + fastExp(-v)) }
+                case (nil, nil): break
                 }
             }
         }

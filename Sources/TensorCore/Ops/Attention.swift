@@ -39,32 +39,33 @@ public func causalAttention(query: Tensor, key: Tensor, value: Tensor, queryOffs
     let out = Tensor(uninitialized: query.shape)
     let o = out.data
     let recording = Autograd.needsGrad(query, key, value)
-    // Probabilities: kept for backward when recording, else one scratch matrix per head pair.
-    let probs = Storage(count: (recording ? B * H : 1) * Tq * Tk, zeroed: false)
+    // Probabilities of every head pair (kept for backward when recording). Head pairs are
+    // independent, so they are spread over the engine's threads (each GEMM is small enough
+    // that OpenBLAS runs it on the calling thread).
+    let probs = Storage(count: B * H * Tq * Tk, zeroed: false)
     let mask = keyPadding.map { flags -> Storage in
         let s = Storage(count: B * Tk, zeroed: false)
         for i in 0..<(B * Tk) { s.pointer[i] = flags[i] ? 0 : -.infinity }
         return s
     }
     let maskPtr = mask?.pointer
-    for b in 0..<B {
-        for h in 0..<H {
-            let p = probs.pointer + (recording ? (b * H + h) * Tq * Tk : 0)
-            let qh = q + b * Tq * C + h * D, kh = k + b * Tk * C + h * D, vh = v + b * Tk * C + h * D
-            BLAS.gemm(transposeB: true, m: Tq, n: Tk, k: D, alpha: alpha,
-                      a: qh, lda: C, b: kh, ldb: C, c: p, ldc: Tk)
-            for i in 0..<Tq {
-                let row = p + i * Tk
-                let visible = min(Tk, max(0, i + offset + 1))
-                if let maskPtr {
-                    let m = maskPtr + b * Tk
-                    for j in 0..<visible { row[j] += m[j] }
-                }
-                for j in visible..<Tk { row[j] = -.infinity }
-                softmaxRow(row, row, Tk)
+    Parallel.forEach(B * H, workPerItem: Tq * Tk * D) { pair in
+        let (b, h) = (pair / H, pair % H)
+        let p = probs.pointer + pair * Tq * Tk
+        let qh = q + b * Tq * C + h * D, kh = k + b * Tk * C + h * D, vh = v + b * Tk * C + h * D
+        BLAS.gemm(transposeB: true, m: Tq, n: Tk, k: D, alpha: alpha,
+                  a: qh, lda: C, b: kh, ldb: C, c: p, ldc: Tk)
+        for i in 0..<Tq {
+            let row = p + i * Tk
+            let visible = min(Tk, max(0, i + offset + 1))
+            if let maskPtr {
+                let m = maskPtr + b * Tk
+                for j in 0..<visible { row[j] += m[j] }
             }
-            BLAS.gemm(m: Tq, n: D, k: Tk, a: p, lda: Tk, b: vh, ldb: C, c: o + b * Tq * C + h * D, ldc: C)
+            softmaxRow(row, row, visible)          // keys after the query get probability 0
+            for j in visible..<Tk { row[j] = 0 }
         }
+        BLAS.gemm(m: Tq, n: D, k: Tk, a: p, lda: Tk, b: vh, ldb: C, c: o + b * Tq * C + h * D, ldc: C)
     }
     if recording {
         out.recordOp(inputs: [query, key, value]) { out in
@@ -72,34 +73,32 @@ public func causalAttention(query: Tensor, key: Tensor, value: Tensor, queryOffs
             let dq: UnsafeMutablePointer<Float>? = query.requiresGrad ? query.gradBuffer() : nil
             let dk: UnsafeMutablePointer<Float>? = key.requiresGrad ? key.gradBuffer() : nil
             let dv: UnsafeMutablePointer<Float>? = value.requiresGrad ? value.gradBuffer() : nil
-            let scratch = Storage(count: Tq * Tk, zeroed: false)
-            let dS = scratch.pointer
-            for b in 0..<B {
-                for h in 0..<H {
-                    let p = probs.pointer + (b * H + h) * Tq * Tk
-                    let qo = b * Tq * C + h * D, ko = b * Tk * C + h * D
-                    let dOh = dO + qo
-                    if let dv {
-                        BLAS.gemm(transposeA: true, m: Tk, n: D, k: Tq, a: p, lda: Tk, b: dOh, ldb: C,
-                                  beta: 1, c: dv + ko, ldc: C)
-                    }
-                    if dq == nil && dk == nil { continue }
-                    BLAS.gemm(transposeB: true, m: Tq, n: Tk, k: D, a: dOh, lda: C, b: v + ko, ldb: C,
-                              c: dS, ldc: Tk)
-                    for i in 0..<Tq {
-                        let pr = p + i * Tk, dr = dS + i * Tk
-                        var dot: Float = 0
-                        for j in 0..<Tk { dot += pr[j] * dr[j] }
-                        for j in 0..<Tk { dr[j] = pr[j] * (dr[j] - dot) * alpha }
-                    }
-                    if let dq {
-                        BLAS.gemm(m: Tq, n: D, k: Tk, a: dS, lda: Tk, b: k + ko, ldb: C,
-                                  beta: 1, c: dq + qo, ldc: C)
-                    }
-                    if let dk {
-                        BLAS.gemm(transposeA: true, m: Tk, n: D, k: Tq, a: dS, lda: Tk, b: q + qo, ldb: C,
-                                  beta: 1, c: dk + ko, ldc: C)
-                    }
+            let scratch = Storage(count: B * H * Tq * Tk, zeroed: false)
+            Parallel.forEach(B * H, workPerItem: Tq * Tk * D) { pair in
+                let (b, h) = (pair / H, pair % H)
+                let p = probs.pointer + pair * Tq * Tk
+                let dS = scratch.pointer + pair * Tq * Tk
+                let qo = b * Tq * C + h * D, ko = b * Tk * C + h * D
+                let dOh = dO + qo
+                if let dv {
+                    BLAS.gemm(transposeA: true, m: Tk, n: D, k: Tq, a: p, lda: Tk, b: dOh, ldb: C,
+                              beta: 1, c: dv + ko, ldc: C)
+                }
+                if dq == nil && dk == nil { return }
+                BLAS.gemm(transposeB: true, m: Tq, n: Tk, k: D, a: dOh, lda: C, b: v + ko, ldb: C,
+                          c: dS, ldc: Tk)
+                for i in 0..<Tq {
+                    let pr = p + i * Tk, dr = dS + i * Tk
+                    let dot = rowDot(pr, dr, Tk)
+                    for j in 0..<Tk { dr[j] = pr[j] * (dr[j] - dot) * alpha }
+                }
+                if let dq {
+                    BLAS.gemm(m: Tq, n: D, k: Tk, a: dS, lda: Tk, b: k + ko, ldb: C,
+                              beta: 1, c: dq + qo, ldc: C)
+                }
+                if let dk {
+                    BLAS.gemm(transposeA: true, m: Tk, n: D, k: Tq, a: dS, lda: Tk, b: q + qo, ldb: C,
+                              beta: 1, c: dk + ko, ldc: C)
                 }
             }
         }

@@ -24,28 +24,31 @@
     let n = a.count
     let out = Tensor(uninitialized: a.shape)
     let (pa, pb, po) = (a.data, b.data, out.data)
-    Parallel.forRanges(n) { r in
-        if inner == n {
-            switch kind {
-            case .add: for i in r { po[i] = pa[i] + pb[i] }
-            case .sub: for i in r { po[i] = pa[i] - pb[i] }
-            case .mul: for i in r { po[i] = pa[i] * pb[i] }
-            }
-        } else if inner == 1 {
-            let s = pb[0]
-            switch kind {
-            case .add: for i in r { po[i] = pa[i] + s }
-            case .sub: for i in r { po[i] = pa[i] - s }
-            case .mul: for i in r { po[i] = pa[i] * s }
-            }
-        } else {
-            for i in r {
-                let j = i % inner
+    if inner == n || inner == 1 {
+        Parallel.forRanges(n) { r in
+            if inner == n {
                 switch kind {
-                case .add: po[i] = pa[i] + pb[j]
-                case .sub: po[i] = pa[i] - pb[j]
-                case .mul: po[i] = pa[i] * pb[j]
+                case .add: for i in r { po[i] = pa[i] + pb[i] }
+                case .sub: for i in r { po[i] = pa[i] - pb[i] }
+                case .mul: for i in r { po[i] = pa[i] * pb[i] }
                 }
+            } else {
+                let s = pb[0]
+                switch kind {
+                case .add: for i in r { po[i] = pa[i] + s }
+                case .sub: for i in r { po[i] = pa[i] - s }
+                case .mul: for i in r { po[i] = pa[i] * s }
+                }
+            }
+        }
+    } else {
+        // Row by row: b is one row of `inner` values.
+        Parallel.forEach(n / inner, workPerItem: inner) { o in
+            let (x, y) = (pa + o * inner, po + o * inner)
+            switch kind {
+            case .add: for j in 0..<inner { y[j] = x[j] + pb[j] }
+            case .sub: for j in 0..<inner { y[j] = x[j] - pb[j] }
+            case .mul: for j in 0..<inner { y[j] = x[j] * pb[j] }
             }
         }
     }
@@ -59,6 +62,7 @@
                     case .add, .sub: for i in r { ga[i] += g[i] }
                     case .mul:
                         if inner == n { for i in r { ga[i] += g[i] * pb[i] } }
+                        else if inner == 1 { let s = pb[0]; for i in r { ga[i] += g[i] * s } }
                         else { for i in r { ga[i] += g[i] * pb[i % inner] } }
                     }
                 }

@@ -66,7 +66,7 @@ public func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int = -100
                     if w == 0 { return }
                     let xr = px + row * V, dr = gx + row * V
                     let l = pl[row]
-                    for j in 0..<V { dr[j] += w * expf(xr[j] - l) }
+                    for j in 0..<V { dr[j] += w * fastExp(xr[j] - l) }
                     dr[t] -= w
                 }
             }

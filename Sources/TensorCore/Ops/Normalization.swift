@@ -17,8 +17,7 @@ public func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float = 1e-5) -> Tensor {
     let (px, pw, po, pr) = (x.data, weight.data, out.data, rstd.pointer)
     Parallel.forEach(R, workPerItem: C) { row in
         let xr = px + row * C, yr = po + row * C
-        var ss: Float = 0
-        for j in 0..<C { ss += xr[j] * xr[j] }
+        let ss = rowDot(xr, xr, C)
         let r = 1 / (ss / Float(C) + eps).squareRoot()
         pr[row] = r
         for j in 0..<C { yr[j] = xr[j] * r * pw[j] }
@@ -31,8 +30,12 @@ public func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float = 1e-5) -> Tensor {
                 Parallel.forEach(R, workPerItem: C) { row in
                     let xr = px + row * C, gr = g + row * C, dxr = gx + row * C
                     let r = pr[row]
-                    var dot: Float = 0
-                    for j in 0..<C { dot += pw[j] * gr[j] * xr[j] }
+                    // dot = Σ w·g·x, accumulated in lanes.
+                    var acc = Lanes(repeating: 0)
+                    var j = 0
+                    while j + 8 <= C { acc += loadLanes(pw + j) * loadLanes(gr + j) * loadLanes(xr + j); j += 8 }
+                    var dot = acc.sum()
+                    while j < C { dot += pw[j] * gr[j] * xr[j]; j += 1 }
                     let c = r * r * r * dot / Float(C)
                     for j in 0..<C { dxr[j] += r * pw[j] * gr[j] - c * xr[j] }
                 }
@@ -66,9 +69,7 @@ public func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor, eps: Float = 1e
     let (px, pw, pb, po, ps) = (x.data, weight.data, bias.data, out.data, stats.pointer)
     Parallel.forEach(R, workPerItem: C) { row in
         let xr = px + row * C, yr = po + row * C
-        var sum: Float = 0
-        for j in 0..<C { sum += xr[j] }
-        let mean = sum / Float(C)
+        let mean = rowSum(xr, C) / Float(C)
         var v: Float = 0
         for j in 0..<C { let d = xr[j] - mean; v += d * d }
         let r = 1 / (v / Float(C) + eps).squareRoot()

@@ -18,8 +18,7 @@ public func softmax(_ x: Tensor) -> Tensor {
             let (g, gx) = (out.gradBuffer(), x.gradBuffer())
             Parallel.forEach(R, workPerItem: V) { row in
                 let yr = py + row * V, gr = g + row * V, dr = gx + row * V
-                var dot: Float = 0
-                for j in 0..<V { dot += gr[j] * yr[j] }
+                let dot = rowDot(gr, yr, V)
                 for j in 0..<V { dr[j] += yr[j] * (gr[j] - dot) }
             }
         }
@@ -45,35 +44,10 @@ public func logSoftmax(_ x: Tensor) -> Tensor {
             let (g, gx) = (out.gradBuffer(), x.gradBuffer())
             Parallel.forEach(R, workPerItem: V) { row in
                 let yr = py + row * V, gr = g + row * V, dr = gx + row * V
-                var sum: Float = 0
-                for j in 0..<V { sum += gr[j] }
-                for j in 0..<V { dr[j] += gr[j] - expf(yr[j]) * sum }
+                let sum = rowSum(gr, V)
+                for j in 0..<V { dr[j] += gr[j] - fastExp(yr[j]) * sum }
             }
         }
     }
     return out
-}
-
-/// Writes softmax of `x[0..<n]` into `y` (they may alias).
-@inline(__always) func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-    var m = -Float.infinity
-    for j in 0..<n { m = max(m, x[j]) }
-    if m == -.infinity {
-        for j in 0..<n { y[j] = 0 }
-        return
-    }
-    var s: Float = 0
-    for j in 0..<n { let e = expf(x[j] - m); y[j] = e; s += e }
-    let inv = 1 / s
-    for j in 0..<n { y[j] *= inv }
-}
-
-/// log Σ exp(x[0..<n]), max-shifted.
-@inline(__always) func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-    var m = -Float.infinity
-    for j in 0..<n { m = max(m, x[j]) }
-    if m == -.infinity { return m }
-    var s: Float = 0
-    for j in 0..<n { s += expf(x[j] - m) }
-    return m + logf(s)
 }
