@@ -64,6 +64,7 @@ class LatentKernelTests(jkt.KernelTests):
     code_display_data = [
         {"code": "show({a: 1})", "mime": "text/html"},
         {"code": "show({a: 1})", "mime": "text/plain"},
+        {"code": "show(hist([1, 2, 2, 3, 3, 3], bins: 3))", "mime": "image/svg+xml"},
     ]
 
     supported_history_operations = ("tail", "range", "search")

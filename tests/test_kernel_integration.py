@@ -161,9 +161,40 @@ def test_input_without_stdin_is_an_ioerror(kernel):
     assert [t for t, _ in outputs] == ["error"]
 
 
-def test_update_display_data():
-    pytest.skip("no builtin emits display updates yet (the engine's trainers will); "
-                "the mapping is covered by the Swift KernelTests (displaysUpdatesAndClearMapToTheirMessages)")
+TINY_MODEL = "d = arith(n: 40, seed: 1)\nm = model(d, dim: 16, layers: 1, heads: 2, seed: 1)\n"
+
+
+def test_training_progress_updates_one_display(kernel):
+    _, kc = kernel
+    reply, outputs = run(kc, TINY_MODEL + "r = sft(m, d, epochs: 2, batch: 8)")
+    assert reply["status"] == "ok", reply
+    displays = [c for t, c in outputs if t == "display_data" and "display_id" in c.get("transient", {})]
+    assert displays, f"no display with a display_id among {[t for t, _ in outputs]}"
+    display_id = displays[0]["transient"]["display_id"]
+    updates = [c for t, c in outputs if t == "update_display_data"]
+    assert updates, "training sent no update_display_data"
+    assert all(u["transient"]["display_id"] == display_id for u in updates)
+    assert all("text/plain" in u["data"] for u in updates)
+
+
+def test_interrupting_training(kernel):
+    km, kc = kernel
+    run(kc, TINY_MODEL)
+    msg_id = kc.execute("big = arith(n: 4000, seed: 2)\nsft(m, big, epochs: 100, batch: 8)")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until training shows progress
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "update_display_data":
+            break
+    start = time.monotonic()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=10)
+    elapsed = time.monotonic() - start
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert elapsed < 2.0, f"interrupting training took {elapsed:.2f}s"
+    assert km.is_alive()
+    result, _ = run(kc, "1 + 1")
+    assert result["status"] == "ok"
 
 
 def test_restart_gives_a_fresh_kernel(kernel):
