@@ -6,13 +6,13 @@ extension Session {
     /// fix it (a stray `)`, a malformed token); `.complete` otherwise.
     public func isComplete(_ code: String) -> Completeness {
         let source = SourceText(code)
-        guard let (tokens, _) = try? Lexer.tokenize(source) else { return .invalid }
+        guard let (tokens, comments) = try? Lexer.tokenize(source) else { return .invalid }
         // A line that ends with a binary operator or a comma continues on the next one.
         if let last = tokens.last(where: { $0.kind != .newline && $0.kind != .eof }), last.kind.continuesLine {
             return .incomplete(indent: String(repeating: " ", count: 4 * max(Session.openBrackets(tokens), 1)))
         }
         do {
-            _ = try Parser.parse(source)
+            _ = try Parser.parse(source, tokens: tokens, comments: comments)
             return .complete
         } catch {
             guard error.atEndOfInput else { return .invalid }

@@ -96,6 +96,14 @@ struct Compiler {
                 if let v = cell.pointer.pointee { return v }
                 throw .error(missing)
             }
+        case .chain(let candidates, let global) where candidates.count == 1 && candidates[0].hops == 0:
+            // A local of the current function (the common case): its slot, else the outer name.
+            let slot = candidates[0].slot
+            return { f throws(Unwind) in
+                if let v = f.slots[slot] { return v }
+                if let v = global?.pointer.pointee { return v }
+                throw .error(missing)
+            }
         case .chain(let candidates, let global):
             return { f throws(Unwind) in
                 for (hops, slot) in candidates {

@@ -23,6 +23,11 @@ struct Parser {
     /// Parses a whole program (a cell, a REPL entry or a script).
     static func parse(_ source: SourceText) throws(SyntaxError) -> [Stmt] {
         let (tokens, comments) = try Lexer.tokenize(source)
+        return try parse(source, tokens: tokens, comments: comments)
+    }
+
+    /// Parses tokens already made from `source`.
+    static func parse(_ source: SourceText, tokens: [Token], comments: [Int: String]) throws(SyntaxError) -> [Stmt] {
         var parser = Parser(source: source, tokens: tokens, comments: comments)
         parser.stack.arm()
         return try parser.parseProgram()
