@@ -149,6 +149,17 @@ public final class Tensor {
         return g.pointer
     }
 
+    /// The gradient buffer for a backward write, and whether the caller must OVERWRITE it
+    /// (true when the buffer is new and uninitialised: the caller then writes every element
+    /// instead of adding, which saves zero-filling and re-reading it). Call it immediately
+    /// before the write that covers the whole buffer.
+    @inlinable public func gradTarget() -> (pointer: UnsafeMutablePointer<Float>, overwrite: Bool) {
+        if let g = gradStorage { return (g.pointer, false) }
+        let g = Storage(count: count, zeroed: false)
+        gradStorage = g
+        return (g.pointer, true)
+    }
+
     /// Sets the gradient to zero (keeping the buffer), or drops it when `release` is true.
     public func zeroGrad(release: Bool = false) {
         if release { gradStorage = nil } else { gradStorage?.zero() }

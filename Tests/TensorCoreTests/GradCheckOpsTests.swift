@@ -165,3 +165,31 @@ struct GradCheckNonlinearTests {
         expectGradients([q, k, v]) { causalAttention(query: q, key: k, value: v, keyPadding: padding) }
     }
 }
+
+@Suite("Gradient checks: one tensor feeding several inputs")
+struct GradCheckSharedInputTests {
+    // Fresh gradient buffers are overwritten rather than zero-filled; these cases make sure
+    // a second contribution to the same tensor still accumulates.
+    @Test func sameTensorTwiceInOneOp() {
+        let a = randn([3, 4], seed: 100)
+        expectGradients([a]) { matmul(a, a, transposeB: true) }
+        expectGradients([a]) { add(a, a) }
+        expectGradients([a]) { mul(a, a) }
+        let g = randn([2, 3], seed: 101)
+        expectGradients([g]) { swiglu(gate: g, up: g) }
+    }
+
+    @Test func attentionWithKeyEqualToValue() {
+        let q = randn([1, 3, 2, 4], seed: 102), kv = randn([1, 3, 2, 4], seed: 103)
+        expectGradients([q, kv]) { causalAttention(query: q, key: kv, value: kv) }
+        expectGradients([kv]) { causalAttention(query: kv, key: kv, value: kv) }
+    }
+
+    @Test func reshapeSharingGradientWithOtherUses() {
+        let x = randn([2, 6], seed: 104), w = randn([4, 4], seed: 105)
+        expectGradients([x, w]) {
+            let r = reshape(x, [3, 4])
+            return add(reshape(linear(r, weight: w), [2, 6]), rmsNorm(x, weight: Tensor(repeating: 1, shape: [6])))
+        }
+    }
+}

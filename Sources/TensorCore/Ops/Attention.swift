@@ -70,9 +70,18 @@ public func causalAttention(query: Tensor, key: Tensor, value: Tensor, queryOffs
     if recording {
         out.recordOp(inputs: [query, key, value]) { out in
             let dO = out.gradBuffer()
-            let dq: UnsafeMutablePointer<Float>? = query.requiresGrad ? query.gradBuffer() : nil
-            let dk: UnsafeMutablePointer<Float>? = key.requiresGrad ? key.gradBuffer() : nil
-            let dv: UnsafeMutablePointer<Float>? = value.requiresGrad ? value.gradBuffer() : nil
+            // Fresh gradient buffers are overwritten (beta 0) instead of zero-filled and added
+            // to; only safe when q, k and v are different tensors, as the head pairs interleave.
+            let distinct = query !== key && key !== value && query !== value
+            func target(_ t: Tensor) -> (pointer: UnsafeMutablePointer<Float>, beta: Float)? {
+                guard t.requiresGrad else { return nil }
+                if !distinct { return (t.gradBuffer(), 1) }
+                let g = t.gradTarget()
+                return (g.pointer, g.overwrite ? 0 : 1)
+            }
+            let (tq, tk, tv) = (target(query), target(key), target(value))
+            let (dq, dk, dv) = (tq?.pointer, tk?.pointer, tv?.pointer)
+            let (bq, bk, bv) = (tq?.beta ?? 1, tk?.beta ?? 1, tv?.beta ?? 1)
             let scratch = Storage(count: B * H * Tq * Tk, zeroed: false)
             Parallel.forEach(B * H, workPerItem: Tq * Tk * D) { pair in
                 let (b, h) = (pair / H, pair % H)
@@ -82,7 +91,7 @@ public func causalAttention(query: Tensor, key: Tensor, value: Tensor, queryOffs
                 let dOh = dO + qo
                 if let dv {
                     BLAS.gemm(transposeA: true, m: Tk, n: D, k: Tq, a: p, lda: Tk, b: dOh, ldb: C,
-                              beta: 1, c: dv + ko, ldc: C)
+                              beta: bv, c: dv + ko, ldc: C)
                 }
                 if dq == nil && dk == nil { return }
                 BLAS.gemm(transposeB: true, m: Tq, n: Tk, k: D, a: dOh, lda: C, b: v + ko, ldb: C,
@@ -94,11 +103,11 @@ public func causalAttention(query: Tensor, key: Tensor, value: Tensor, queryOffs
                 }
                 if let dq {
                     BLAS.gemm(m: Tq, n: D, k: Tk, a: dS, lda: Tk, b: k + ko, ldb: C,
-                              beta: 1, c: dq + qo, ldc: C)
+                              beta: bq, c: dq + qo, ldc: C)
                 }
                 if let dk {
                     BLAS.gemm(transposeA: true, m: Tk, n: D, k: Tq, a: dS, lda: Tk, b: q + qo, ldb: C,
-                              beta: 1, c: dk + ko, ldc: C)
+                              beta: bk, c: dk + ko, ldc: C)
                 }
             }
         }

@@ -56,8 +56,9 @@
         out.recordOp(inputs: [a, b]) { out in
             let g = out.gradBuffer()
             if a.requiresGrad {
-                let ga = a.gradBuffer()
+                let (ga, overwrite) = a.gradTarget()
                 Parallel.forRanges(n) { r in
+                    if overwrite { for i in r { ga[i] = 0 } }
                     switch kind {
                     case .add, .sub: for i in r { ga[i] += g[i] }
                     case .mul:

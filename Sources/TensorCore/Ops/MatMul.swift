@@ -31,30 +31,32 @@
         }
     }
 
-    /// dA += gradient of A given dC (A stored as in forward).
-    @usableFromInline func backwardA(_ dC: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dA: UnsafeMutablePointer<Float>) {
+    /// dA += gradient of A given dC (A stored as in forward); beta 0 overwrites dA instead.
+    @usableFromInline func backwardA(_ dC: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dA: UnsafeMutablePointer<Float>,
+                                     beta: Float = 1) {
         for i in 0..<batch {
             let dc = dC + i * strideC, bb = b + i * strideB, da = dA + i * strideA
             if transposeA {  // dA (K×M) = op(B) · dCᵀ
                 BLAS.gemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
-                          a: bb, lda: ldb, b: dc, ldb: n, beta: 1, c: da, ldc: m)
+                          a: bb, lda: ldb, b: dc, ldb: n, beta: beta, c: da, ldc: m)
             } else {         // dA (M×K) = dC · op(B)ᵀ
                 BLAS.gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
-                          a: dc, lda: n, b: bb, ldb: ldb, beta: 1, c: da, ldc: k)
+                          a: dc, lda: n, b: bb, ldb: ldb, beta: beta, c: da, ldc: k)
             }
         }
     }
 
     /// dB += gradient of B given dC (B stored as in forward).
-    @usableFromInline func backwardB(_ dC: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ dB: UnsafeMutablePointer<Float>) {
+    @usableFromInline func backwardB(_ dC: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ dB: UnsafeMutablePointer<Float>,
+                                     beta: Float = 1) {
         for i in 0..<batch {
             let dc = dC + i * strideC, aa = a + i * strideA, db = dB + i * strideB
             if transposeB {  // dB (N×K) = dCᵀ · op(A)
                 BLAS.gemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: m,
-                          a: dc, lda: n, b: aa, ldb: lda, beta: 1, c: db, ldc: k)
+                          a: dc, lda: n, b: aa, ldb: lda, beta: beta, c: db, ldc: k)
             } else {         // dB (K×N) = op(A)ᵀ · dC
                 BLAS.gemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: m,
-                          a: aa, lda: lda, b: dc, ldb: n, beta: 1, c: db, ldc: n)
+                          a: aa, lda: lda, b: dc, ldb: n, beta: beta, c: db, ldc: n)
             }
         }
     }
@@ -64,8 +66,8 @@
 @inlinable func recordGemm(_ out: Tensor, _ a: Tensor, _ b: Tensor, _ g: GemmShape) {
     out.recordOp(inputs: [a, b]) { out in
         let dC = out.gradBuffer()
-        if a.requiresGrad { g.backwardA(dC, b.data, a.gradBuffer()) }
-        if b.requiresGrad { g.backwardB(dC, a.data, b.gradBuffer()) }
+        if a.requiresGrad { let t = a.gradTarget(); g.backwardA(dC, b.data, t.pointer, beta: t.overwrite ? 0 : 1) }
+        if b.requiresGrad { let t = b.gradTarget(); g.backwardB(dC, a.data, t.pointer, beta: t.overwrite ? 0 : 1) }
     }
 }
 
@@ -130,8 +132,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     if Autograd.needsGrad(inputs) {
         out.recordOp(inputs: inputs) { out in
             let dC = out.gradBuffer()
-            if x.requiresGrad { g.backwardA(dC, weight.data, x.gradBuffer()) }
-            if weight.requiresGrad { g.backwardB(dC, x.data, weight.gradBuffer()) }
+            if x.requiresGrad { let t = x.gradTarget(); g.backwardA(dC, weight.data, t.pointer, beta: t.overwrite ? 0 : 1) }
+            if weight.requiresGrad { let t = weight.gradTarget(); g.backwardB(dC, x.data, t.pointer, beta: t.overwrite ? 0 : 1) }
             if let bias, bias.requiresGrad {
                 let db = bias.gradBuffer()
                 for r in 0..<rows {

@@ -26,9 +26,10 @@ public func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float = 1e-5) -> Tensor {
         out.recordOp(inputs: [x, weight]) { out in
             let g = out.gradBuffer()
             if x.requiresGrad {
-                let gx = x.gradBuffer()
+                let (gx, overwrite) = x.gradTarget()
                 Parallel.forEach(R, workPerItem: C) { row in
                     let xr = px + row * C, gr = g + row * C, dxr = gx + row * C
+                    if overwrite { for j in 0..<C { dxr[j] = 0 } }
                     let r = pr[row]
                     // dot = Σ w·g·x, accumulated in lanes.
                     var acc = Lanes(repeating: 0)

@@ -15,6 +15,11 @@ public func reshape(_ x: Tensor, _ shape: [Int]) -> Tensor {
     if Autograd.needsGrad(x) {
         let n = x.count
         out.recordOp(inputs: [x]) { out in
+            // A reshape's gradient is the output's gradient: share the buffer when x has none.
+            if x.gradStorage == nil, let g = out.gradStorage {
+                x.gradStorage = g
+                return
+            }
             let (g, gx) = (out.gradBuffer(), x.gradBuffer())
             for i in 0..<n { gx[i] += g[i] }
         }
