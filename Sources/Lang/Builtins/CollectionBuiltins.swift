@@ -65,7 +65,11 @@ extension GeneralBuiltins {
                 name: "append", parameters: [.init("xs"), .init("item")],
                 summary: "A new list with the item added at the end (lists never change; same as xs + [item]).",
                 example: "xs = append(xs, 4)"
-            ) { args, _ in .list(try args.list("xs") + [args["item"]]) },
+            ) { args, _ in
+                let xs = try args.list("xs") + [args["item"]]
+                if Value.tooDeep([args["item"]]) { throw Value.nestingError(in: "append") }
+                return .list(xs)
+            },
             Builtin(
                 name: "sort", parameters: [.init("xs"), .init("by", default: .null)],
                 summary: "A sorted copy of a list of numbers or strings; by: a function giving each element's sort key.",
@@ -104,7 +108,9 @@ extension GeneralBuiltins {
             ) { args, context in
                 let f = args["f"]
                 guard case .function = f else { throw args.typeError("f", expected: "a function") }
-                return .list(try elements(args["xs"], args, "xs").map { try context.call(f, [$0]) })
+                let results = try elements(args["xs"], args, "xs").map { try context.call(f, [$0]) }
+                if Value.tooDeep(results) { throw Value.nestingError(in: "map") }
+                return .list(results)
             },
             Builtin(
                 name: "filter", parameters: [.init("xs"), .init("f")],
@@ -126,6 +132,7 @@ extension GeneralBuiltins {
                 example: "zip([1, 2], [\"a\", \"b\"])  # [[1, \"a\"], [2, \"b\"]]"
             ) { args, _ in
                 let (a, b) = (try elements(args["xs"], args, "xs"), try elements(args["ys"], args, "ys"))
+                if Value.tooDeep(a) || Value.tooDeep(b) { throw Value.nestingError(in: "zip") }
                 return .list(zip(a, b).map { .list([$0, $1]) })
             },
             Builtin(

@@ -17,21 +17,41 @@ extension Compiler {
             return { _ throws(Unwind) in .null }
         case .name(let name, let location):
             return compileRead(name, location)
-        case .list(let elements, _):
+        case .list(let elements, let location):
+            let compiler = self
             let codes = elements.map { CodeBox(run: compile($0)) }
             return { f throws(Unwind) in
                 var xs: [Value] = []
                 xs.reserveCapacity(codes.count)
-                for c in codes { xs.append(try c.run(f)) }
+                var nested = false
+                for c in codes {
+                    let v = try c.run(f)
+                    switch v {
+                    case .list, .record: nested = true
+                    default: break
+                    }
+                    xs.append(v)
+                }
+                if nested && Value.tooDeep(xs) { throw compiler.fail(Value.nestingError(), location) }
                 return .list(xs)
             }
-        case .record(let fields, _):
+        case .record(let fields, let location):
+            let compiler = self
             let keys = fields.map(\.key)
             let codes = fields.map { CodeBox(run: compile($0.value)) }
             return { f throws(Unwind) in
                 var values: [Value] = []
                 values.reserveCapacity(codes.count)
-                for c in codes { values.append(try c.run(f)) }
+                var nested = false
+                for c in codes {
+                    let v = try c.run(f)
+                    switch v {
+                    case .list, .record: nested = true
+                    default: break
+                    }
+                    values.append(v)
+                }
+                if nested && Value.tooDeep(values) { throw compiler.fail(Value.nestingError(), location) }
                 return .record(Record(uniqueKeys: keys, values: values))
             }
         case .negate(let operand, let location):

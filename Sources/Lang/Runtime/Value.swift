@@ -177,3 +177,38 @@ extension Value {
     /// A list of strings.
     public static func strings(_ xs: [String]) -> Value { .list(xs.map { .string($0) }) }
 }
+
+// MARK: - Nesting limit
+
+extension Value {
+    /// How deeply lists and records may nest. Deeper values are refused when built, so that
+    /// comparing, printing and freeing them never exhausts a thread's stack.
+    public static let maxNesting = 200
+
+    /// Whether a list or record holding `elements` would nest deeper than `maxNesting`.
+    static func tooDeep(_ elements: [Value]) -> Bool {
+        depth(of: elements, budget: maxNesting) > maxNesting
+    }
+
+    /// 1 + the deepest element, counting only lists and records; stops counting past `budget`.
+    private static func depth(of elements: [Value], budget: Int) -> Int {
+        guard budget > 0 else { return 1 }
+        var deepest = 0
+        for e in elements {
+            let d: Int
+            switch e {
+            case .list(let xs): d = depth(of: xs, budget: budget - 1)
+            case .record(let r): d = depth(of: r.values, budget: budget - 1)
+            default: continue
+            }
+            deepest = max(deepest, d)
+            if deepest >= budget { break }
+        }
+        return deepest + 1
+    }
+
+    /// The error for a value that would nest too deeply (prefixed with the builtin's name).
+    static func nestingError(in function: String? = nil) -> RuntimeError {
+        RuntimeError(.valueError, (function.map { "\($0): " } ?? "") + "lists and records may nest at most \(maxNesting) levels deep")
+    }
+}
