@@ -62,6 +62,8 @@ extension GeneralBuiltins {
                 let x = try args.number("x")
                 let digits = try args.int("digits")
                 guard digits != 0 else { return .number(x.rounded()) }
+                // Beyond 15 digits a double has nothing left to round.
+                guard digits <= 15, x.isFinite else { return .number(x) }
                 let scale = Foundation.pow(10.0, Double(Swift.min(Swift.max(digits, -300), 300)))
                 let r = (x * scale).rounded() / scale
                 // Read back through the shortest text so 0.1 + 0.2 rounds to 0.3, not 0.30000000000000004.

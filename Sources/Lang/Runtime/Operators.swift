@@ -48,7 +48,7 @@ enum Operators {
         guard y >= 0, y == y.rounded(), y.isFinite else {
             throw RuntimeError(.valueError, "can only repeat a whole, non-negative number of times, got \(Value.number(y).plainText)")
         }
-        guard y * Double(length) <= Double(limit) else {
+        guard y <= Double(limit), y * Double(length) <= Double(limit) else {
             throw RuntimeError(.valueError, "repeating \(Value.number(y).plainText) times would make more than \(limit) elements")
         }
         return Int(y)
