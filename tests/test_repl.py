@@ -204,6 +204,18 @@ def test_history_persists_across_runs(repl, tmp_path):
     second.read_until(b"12345\r\n")
 
 
+def test_unicode_input_and_help(repl):
+    term = repl()
+    term.line('greeting = "h\u00e9llo \u2192 w\u00f6rld"')
+    term.read_until(PROMPT)
+    term.line("len(greeting)")
+    term.read_until(b"13\r\n")
+    term.read_until(PROMPT)
+    term.line("help(len)")
+    term.read_until(b"len(")
+    term.read_until(PROMPT)
+
+
 def test_piped_repl_reads_plain_lines():
     result = subprocess.run([LATENT_BIN, "repl"], input="x = 4\nfn sq(a) {\n a * a\n}\nsq(x)\nnope\nprint(\"end\")\n",
                             capture_output=True, text=True, timeout=30)
