@@ -144,3 +144,13 @@ extension Value {
         }
     }
 }
+
+extension Value: CustomStringConvertible {
+    /// The text form as a result (same as `plainText`).
+    public var description: String { plainText }
+}
+
+extension Record: Equatable {
+    /// Same keys with equal values (in any order), as the language's `==`.
+    public static func == (a: Record, b: Record) -> Bool { Value.record(a) == Value.record(b) }
+}
