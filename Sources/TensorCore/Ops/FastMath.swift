@@ -8,8 +8,11 @@
 @inlinable @inline(__always)
 public func fastExp(_ x: Float) -> Float {
     let clamped = min(max(x, -87.33), 88.72)
-    // Round to nearest by adding and subtracting 1.5·2²³ (no libm call, vectorises).
-    let n = (clamped * 1.442695041 + 12_582_912) - 12_582_912
+    // Round to nearest by adding 1.5·2²³: the sum's low mantissa bits then hold n as an
+    // integer, so 2ⁿ is built with integer adds and a shift (no libm call, no checked
+    // Float→Int conversion; all of it vectorises).
+    let shifted = clamped * 1.442695041 + 12_582_912
+    let n = shifted - 12_582_912
     let r = (clamped - n * 0.693359375) + n * 2.12194440e-4   // ln2 = 0.693359375 − 2.12194440e-4
     var p: Float = 1.0 / 5040
     p = p * r + 1.0 / 720
@@ -19,7 +22,7 @@ public func fastExp(_ x: Float) -> Float {
     p = p * r + 0.5
     p = p * r + 1
     p = p * r + 1
-    let scale = Float(bitPattern: UInt32(bitPattern: Int32(n) + 127) << 23)
+    let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23)
     let y = p * scale
     return x < -87.33 ? 0 : (x > 88.72 ? .infinity : y)
 }
