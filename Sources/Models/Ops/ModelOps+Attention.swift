@@ -57,6 +57,10 @@ struct AttentionGeometry {
         out: UnsafeMutablePointer<Float>, starts: [Int], saved: UnsafeMutablePointer<Float>?
     ) {
         let (t, s, d, dh) = (queries, keys, dim, headDimension)
+        if t == 1 && saved == nil {
+            singleQueryForward(q: q, k: k, v: v, out: out, starts: starts)
+            return
+        }
         parallelFor(batch * heads, workPerItem: t * s * dh) { items in
             let scratch = saved == nil ? UnsafeMutablePointer<Float>.allocate(capacity: t * s) : nil
             defer { scratch?.deallocate() }
@@ -88,6 +92,37 @@ struct AttentionGeometry {
                 }
                 // out[T, Dh] = P v
                 BLAS.gemm(m: t, n: dh, k: s, a: p, lda: s, b: vb, ldb: d, c: ob, ldc: d)
+            }
+        }
+    }
+
+    /// The decoding case, one query per row: direct loops instead of tiny GEMMs.
+    func singleQueryForward(
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+        out: UnsafeMutablePointer<Float>, starts: [Int]
+    ) {
+        let (s, d, dh, scale) = (keys, dim, headDimension, self.scale)
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: s)
+        defer { p.deallocate() }
+        for row in 0..<batch {
+            let start = starts[row], last = s - 1
+            for head in 0..<heads {
+                let qh = q + row * d + head * dh
+                let oh = out + row * d + head * dh
+                oh.update(repeating: 0, count: dh)
+                guard start <= last else { continue }
+                for j in start...last {
+                    p[j] = dotProduct(qh, k + row * keyBatchStride + j * d + head * dh, dh) * scale
+                }
+                let count = last - start + 1
+                let m = maximumOf(p + start, count)
+                for j in start...last { p[j] = fastExp(p[j] - m) }
+                let inv = 1 / sumOf(p + start, count)
+                for j in start...last {
+                    let w = p[j] * inv
+                    let vj = v + row * keyBatchStride + j * d + head * dh
+                    for i in 0..<dh { oh[i] += w * vj[i] }
+                }
             }
         }
     }

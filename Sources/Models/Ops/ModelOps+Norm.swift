@@ -58,17 +58,24 @@ extension ModelOps {
         if Autograd.needsGrad(gate, up) {
             y.recordOp(inputs: [gate, up]) { y in
                 let dy = y.gradBuffer()
+                // Buffers are created before the threads start (gradBuffer allocates lazily).
                 let dg = gate.requiresGrad ? gate.gradBuffer() : nil
                 let du = up.requiresGrad ? up.gradBuffer() : nil
                 parallelFor(n / 1024 + 1, workPerItem: 8192) { chunks in
                     let lo = chunks.lowerBound * 1024, hi = min(n, chunks.upperBound * 1024)
-                    if lo < hi {
+                    guard lo < hi else { return }
+                    // Separate loops per case keep optionals out of the vectorised bodies.
+                    if let du {
+                        for i in lo..<hi {
+                            let a = pg[i]
+                            du[i] += dy[i] * a / (1 + fastExp(-a))
+                        }
+                    }
+                    if let dg {
                         for i in lo..<hi {
                             let a = pg[i]
                             let sig = 1 / (1 + fastExp(-a))
-                            let silu = a * sig
-                            du?[i] += dy[i] * silu
-                            dg?[i] += dy[i] * pu[i] * sig * (1 + a * (1 - sig))
+                            dg[i] += dy[i] * pu[i] * sig * (1 + a * (1 - sig))
                         }
                     }
                 }

@@ -143,11 +143,13 @@ extension ModelOps {
 /// `expf` is a scalar call per element and dominated the profile of attention, SwiGLU and the
 /// loss). Range reduction `x = n·ln2 + r` with ln2 split in two parts, then Cephes' degree-6
 /// polynomial for `eʳ` on `|r| ≤ ln2/2`, then the exponent bits. Relative error ≈ 2·10⁻⁷;
-/// inputs are clamped to [−87, 88] (results below 1.7·10⁻³⁸ are not needed here).
+/// inputs are clamped to [−87, 88] (results below 1.7·10⁻³⁸ are not needed here); NaN stays NaN.
 @inline(__always)
 func fastExp(_ x: Float) -> Float {
-    let c = min(max(x, -87), 88)
-    let n = (c * 1.442_695_04).rounded(.toNearestOrEven)
+    let c = x > -87 ? (x < 88 ? x : 88) : -87  // NaN → −87 here, and NaN again at the end
+    // Round to nearest by adding and removing 1.5·2²³ (plain SSE2; `rounded()` would be a
+    // libm call on the baseline x86-64 target).
+    let n = (c * 1.442_695_04 + 12_582_912) - 12_582_912
     let r = c - n * 0.693_359_375 + n * 2.121_944_4e-4
     var p: Float = 1.987_569_15e-4
     p = p * r + 1.398_199_95e-3
@@ -156,12 +158,14 @@ func fastExp(_ x: Float) -> Float {
     p = p * r + 1.666_666_55e-1
     p = p * r + 5.000_000_12e-1
     let er = p * r * r + r + 1
-    return er * Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) &<< 23)
+    let result = er * Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) &<< 23)
+    return x.isNaN ? x : result
 }
 
 // MARK: - Reductions with SIMD accumulators
 // Float addition is not associative, so the compiler keeps `s += x[i]` loops scalar and
-// latency-bound; these accumulate sixteen lanes at once instead.
+// latency-bound; these accumulate sixteen lanes at once instead. (No `addProduct`: without an
+// FMA target feature it becomes a libm `fmaf` call per lane.)
 
 @inline(__always)
 func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
@@ -174,7 +178,7 @@ func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) 
     var acc = SIMD16<Float>()
     var i = 0
     while i + 16 <= n {
-        acc.addProduct(load16(a + i), load16(b + i))
+        acc += load16(a + i) * load16(b + i)
         i += 16
     }
     var s = acc.sum()
@@ -191,7 +195,7 @@ func tripleProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: Un
     var acc = SIMD16<Float>()
     var i = 0
     while i + 16 <= n {
-        acc.addProduct(load16(a + i) * load16(b + i), load16(c + i))
+        acc += load16(a + i) * load16(b + i) * load16(c + i)
         i += 16
     }
     var s = acc.sum()
