@@ -18,6 +18,9 @@ final class ProgressDisplay {
     private let start: ContinuousClock.Instant
     private var lastUpdate: ContinuousClock.Instant?
     private(set) var total: Int
+    /// When the work runs for a fixed time (`sft(…, seconds: 600)`), the bar and the ETA follow
+    /// the clock rather than the planned count.
+    private let timeBudget: Double?
 
     /// Shortest wall-clock gap between two updates, in seconds.
     static let minimumInterval = 0.2
@@ -25,8 +28,9 @@ final class ProgressDisplay {
     static let barWidth = 24
 
     /// Emits the initial display (`0/total`).
-    init(context: CallContext, title: String, unit: String, total: Int) {
+    init(context: CallContext, title: String, unit: String, total: Int, timeBudget: Double? = nil) {
         self.context = context
+        self.timeBudget = timeBudget
         self.title = title
         self.unit = unit
         self.total = max(0, total)
@@ -56,9 +60,11 @@ final class ProgressDisplay {
         context.emit(.updateDisplay(bundle(done: done, metrics: metrics, curve: curve), id: id))
     }
 
-    /// Replaces the display with its final form: a status line (text) above `summary`.
+    /// Replaces the display with its final form: one text line (the status and the first line of
+    /// `summary`); in HTML the status above the whole of `summary`.
     func finish(status: String, summary: MimeBundle) {
-        let plain = "\(title): \(status) — \(summary.plain)"
+        let firstLine = summary.plain.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        let plain = "\(title): \(status) — \(firstLine)"
         var html = "<div class=\"latent-progress\"><p>\(Markup.escape(title)): \(Markup.escape(status))</p>"
         if let body = summary.html { html += "\n" + body }
         html += "</div>"
@@ -68,9 +74,13 @@ final class ProgressDisplay {
     // MARK: - Rendering
 
     private func bundle(done: Int, metrics: [(String, Double)], curve: [Double]) -> MimeBundle {
-        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
         let seconds = elapsed
-        let eta = done > 0 && total > done ? seconds / Double(done) * Double(total - done) : (done >= total && total > 0 ? 0 : .nan)
+        var fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
+        var eta = done > 0 && total > done ? seconds / Double(done) * Double(total - done) : (done >= total && total > 0 ? 0 : .nan)
+        if let budget = timeBudget, budget > 0 {
+            fraction = max(fraction, min(1, seconds / budget))
+            eta = min(eta.isNaN ? .infinity : eta, max(0, budget - seconds))
+        }
         let counts = "\(done)/\(total) \(unit)\(total == 1 ? "" : "s")"
         let times = "\(Markup.duration(seconds)) elapsed, ETA \(Markup.duration(eta))"
         let figures = metrics.map { "\($0.0) \(Markup.short($0.1))" }.joined(separator: "  ")

@@ -43,7 +43,8 @@ enum TrainingBuiltins {
             p.seed = UInt64(seed)
             guard !data.dataset.isEmpty else { throw args.valueError("data", "is empty; pass a dataset with at least one example") }
             let parameters = p
-            let driver = TrainingDriver(kind: "sft", model: model, settings: settings(args), context: context)
+            var driver = TrainingDriver(kind: "sft", model: model, settings: settings(args), context: context)
+            driver.timeBudget = parameters.timeBudget
             return try driver.run { onEvent in
                 try SFTTrainer.train(model: model.model, tokenizer: model.tokenizer, data: data.dataset,
                                      parameters: parameters, onEvent: onEvent)

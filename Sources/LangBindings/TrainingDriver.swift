@@ -20,6 +20,8 @@ struct TrainingDriver {
     /// The settings as the language passed them (shown by `r.settings`).
     let settings: Record
     let context: CallContext
+    /// The call's time budget in seconds, if it trains for a fixed time (for the ETA).
+    var timeBudget: Double? = nil
 
     /// Runs `train`, handing it the event callback; returns the `run` value.
     func run(_ train: ((TrainingEvent) -> TrainingControl) throws -> TrainingRun) throws -> Value {
@@ -32,7 +34,7 @@ struct TrainingDriver {
             switch event {
             case .started(let totalSteps, _):
                 planned = totalSteps
-                progress = ProgressDisplay(context: context, title: kind, unit: "step", total: totalSteps)
+                progress = ProgressDisplay(context: context, title: kind, unit: "step", total: totalSteps, timeBudget: timeBudget)
             case .step(let s):
                 losses.append(s.loss)
                 progress?.update(done: s.step, total: s.totalSteps, metrics: [

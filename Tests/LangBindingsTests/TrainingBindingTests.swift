@@ -55,6 +55,13 @@ import Testing
         #expect(s.ok("m.last_run.interrupted") == "true")
     }
 
+    @Test func aTimeBudgetEndsTrainingEarlyWithoutAnInterruption() {
+        let s = tinyModelSession()
+        s.ok("r = sft(m, d, epochs: 500, batch: 8, seconds: 0.3)")
+        #expect(s.ok("r.steps >= 1 and r.steps < r.planned_steps and not r.interrupted") == "true")
+        #expect(s.ok("r.seconds >= 0.3") == "true")
+    }
+
     @Test func trainingArgumentErrors() {
         let s = tinyModelSession()
         #expect(s.fails("sft(m, d, epochs: 0)", "ValueError").contains("sft: argument 'epochs'"))
@@ -62,6 +69,8 @@ import Testing
         #expect(s.fails("sft(m, d, batch: 1.5)", "ValueError").contains("sft: argument 'batch'"))
         #expect(s.fails("sft(d, m)", "TypeError").contains("sft: argument 'model' must be a model"))
         #expect(s.fails("sft(m, d, cot: 1)", "TypeError").contains("sft: argument 'cot'"))
+        #expect(s.fails("sft(m, d, seconds: -1)", "ValueError").contains("sft: argument 'seconds'"))
+        #expect(s.fails("sft(m, take(d, 0))", "ValueError").contains("sft: argument 'data' is empty"))
     }
 
     @Test func evaluateScoresAndShowsProgress() throws {
