@@ -1,0 +1,175 @@
+// LatentModel: a Llama decoder that can reason in continuous vectors (method.md §(a), §(b)).
+// It adds the recurrent filter F and uses four special tokens of the tokenizer:
+//   <START>        begin-of-latent marker, the last prompt token;
+//   <|CONTINUE|>   one latent step (its input is F(h of the previous position), never its embedding);
+//   <|STOP|>       "stop thinking" — fed back as <END>;
+//   <END>          end-of-latent marker, input only, never predicted.
+// The stop head is the dot product of h with the tied embedding rows of CONTINUE and STOP.
+// Logit masking: at "binary" positions (<START> and every latent step) only CONTINUE/STOP are
+// allowed; everywhere else CONTINUE, STOP and END are -inf.
+
+import Datasets
+import Foundation
+import TensorCore
+
+/// The ids a latent model needs from its tokenizer.
+public struct LatentTokens: Sendable, Equatable {
+    public var start, end, `continue`, stop, eos, pad: Int
+
+    /// The latent ids of `tokenizer`.
+    public init(_ tokenizer: Tokenizer) {
+        (start, end, `continue`, stop) = (tokenizer.startID, tokenizer.endID, tokenizer.continueID, tokenizer.stopID)
+        (eos, pad) = (tokenizer.eosID, tokenizer.padID)
+    }
+}
+
+/// A decoder plus the latent filter and the special-token ids of latent reasoning.
+///
+/// ```swift
+/// let latent = try LatentModel(teacher: cotModel, tokenizer: tokenizer)   // copy + mean-resized rows
+/// try latent.save(to: URL(fileURLWithPath: "latent6"), tokenizer: tokenizer)
+/// let again = try LatentModel.load(from: URL(fileURLWithPath: "latent6")).model
+/// ```
+public final class LatentModel {
+    /// The decoder (its embedding is also the output head and the stop head).
+    public let base: LlamaModel
+    /// The recurrent filter `F`.
+    public let filter: LatentFilter
+    /// The special-token ids.
+    public let tokens: LatentTokens
+
+    /// Wraps `base` and `filter` (used as they are, not copied).
+    /// - Throws: ``ModelError/invalidInput(_:)`` when the tokenizer does not fit the model.
+    public init(base: LlamaModel, filter: LatentFilter, tokenizer: Tokenizer) throws {
+        guard tokenizer.count == base.configuration.vocabularySize else {
+            throw ModelError.invalidInput(
+                "tokenizer has \(tokenizer.count) tokens but the model's vocabulary is \(base.configuration.vocabularySize)")
+        }
+        guard filter.dimension == base.configuration.dimension else {
+            throw ModelError.invalidInput("latent filter of dimension \(filter.dimension) for a model of dimension \(base.configuration.dimension)")
+        }
+        self.base = base
+        self.filter = filter
+        self.tokens = LatentTokens(tokenizer)
+    }
+
+    /// A latent model made from a trained CoT (or No-CoT) `teacher`: a COPY of its weights (the
+    /// teacher is left untouched), a fresh filter (Xavier, seeded), and — with `meanResize` —
+    /// the rows of `<START>`, `<END>`, `<|CONTINUE|>` and `<|STOP|>` set to the mean of all other
+    /// embedding rows (the paper's mean resizing; the teacher never trained those rows).
+    public convenience init(teacher: LlamaModel, tokenizer: Tokenizer, seed: UInt64 = 0, meanResize: Bool = true) throws {
+        var copies: [String: Tensor] = [:]
+        for (name, t) in teacher.namedParameters() { copies[name] = Tensor(t.scalars, shape: t.shape) }
+        let base = try LlamaModel(configuration: teacher.configuration, tensors: copies)
+        try self.init(base: base, filter: LatentFilter(dimension: teacher.configuration.dimension, seed: seed),
+                      tokenizer: tokenizer)
+        if meanResize { meanResizeSpecialRows() }
+    }
+
+    /// Sets the four latent special rows to the mean of the other embedding rows.
+    public func meanResizeSpecialRows() {
+        let e = base.embedding
+        let (v, d) = (e.dim(0), e.dim(1))
+        let special: Set<Int> = [tokens.start, tokens.end, tokens.continue, tokens.stop]
+        var mean = [Float](repeating: 0, count: d)
+        var n = 0
+        for r in 0..<v where !special.contains(r) {
+            for j in 0..<d { mean[j] += e.data[r * d + j] }
+            n += 1
+        }
+        for j in 0..<d { mean[j] /= Float(max(n, 1)) }
+        for r in special { for j in 0..<d { e.data[r * d + j] = mean[j] } }
+    }
+
+    /// Decoder parameters followed by the filter's.
+    public func namedParameters() -> [(name: String, tensor: Tensor)] {
+        base.namedParameters() + filter.namedParameters()
+    }
+
+    /// Every trainable tensor, in the order of ``namedParameters()``.
+    public func parameters() -> [Tensor] { namedParameters().map(\.tensor) }
+
+    /// The two stop-head logits `[h·e_CONTINUE, h·e_STOP]` of a hidden state `h` (`D` floats).
+    public func stopLogits(_ h: UnsafePointer<Float>) -> (continue: Float, stop: Float) {
+        let d = base.configuration.dimension
+        let e = base.embedding.data
+        var c: Float = 0, s: Float = 0
+        for j in 0..<d {
+            c += h[j] * e[tokens.continue * d + j]
+            s += h[j] * e[tokens.stop * d + j]
+        }
+        return (c, s)
+    }
+
+    // MARK: - Checkpoints
+
+    /// Saves the decoder, the tokenizer and the filter (`latent.filter.*`) into `directory`.
+    public func save(to directory: URL, tokenizer: Tokenizer) throws {
+        try Checkpoint.save(base, tokenizer: tokenizer, to: directory,
+                            additionalTensors: Dictionary(uniqueKeysWithValues: filter.namedParameters().map { ($0.name, $0.tensor) }))
+    }
+
+    /// Loads a latent checkpoint written by ``save(to:tokenizer:)``.
+    /// - Throws: ``ModelError/invalidCheckpoint(_:)``; for a checkpoint without the filter (a plain
+    ///   CoT/No-CoT model, or one saved before latent reasoning existed) the message says so.
+    public static func load(from directory: URL) throws -> (model: LatentModel, tokenizer: Tokenizer) {
+        let loaded = try Checkpoint.load(from: directory)
+        return (try LatentModel(loaded: loaded, path: directory.path), loaded.tokenizer)
+    }
+
+    /// The latent model of an already loaded checkpoint.
+    /// - Throws: ``ModelError/invalidCheckpoint(_:)`` when it has no latent filter.
+    public convenience init(loaded: LoadedCheckpoint, path: String = "the checkpoint") throws {
+        guard loaded.additionalTensors.keys.contains(where: { $0.hasPrefix(LatentFilter.prefix) }) else {
+            throw ModelError.invalidCheckpoint(
+                "\(path) has no latent filter (latent.filter.*): it is a plain CoT/No-CoT model and loads as one; "
+                    + "latent modes need a model made with distill (or LatentModel(teacher:tokenizer:))")
+        }
+        let filter = try LatentFilter(tensors: loaded.additionalTensors, dimension: loaded.model.configuration.dimension)
+        try self.init(base: loaded.model, filter: filter, tokenizer: loaded.tokenizer)
+    }
+}
+
+// MARK: - Logit masking
+
+extension LatentModel {
+    /// `logits` (`[..., V]`, one row per position) with the latent masking rules applied: rows
+    /// where `binary[r]` is true keep only CONTINUE and STOP (every other entry −∞), the other
+    /// rows get −∞ at CONTINUE, STOP and END. Differentiable: masked entries get no gradient.
+    public func maskedLogits(_ logits: Tensor, binary: [Bool]) -> Tensor {
+        let v = logits.dim(-1)
+        let rows = logits.count / v
+        precondition(binary.count == rows, "maskedLogits: \(binary.count) flags for \(rows) rows")
+        let t = tokens
+        let out = Tensor(zeros: logits.shape)
+        let (px, py) = (logits.data, out.data)
+        for r in 0..<rows {
+            let (x, y) = (px + r * v, py + r * v)
+            if binary[r] {
+                for j in 0..<v { y[j] = -.infinity }
+                y[t.continue] = x[t.continue]
+                y[t.stop] = x[t.stop]
+            } else {
+                y.update(from: x, count: v)
+                y[t.continue] = -.infinity
+                y[t.stop] = -.infinity
+                y[t.end] = -.infinity
+            }
+        }
+        if Autograd.needsGrad(logits) {
+            out.recordOp(inputs: [logits]) { out in
+                let (g, gx) = (out.gradBuffer(), logits.gradBuffer())
+                for r in 0..<rows {
+                    let (src, dst) = (g + r * v, gx + r * v)
+                    if binary[r] {
+                        dst[t.continue] += src[t.continue]
+                        dst[t.stop] += src[t.stop]
+                    } else {
+                        for j in 0..<v where j != t.continue && j != t.stop && j != t.end { dst[j] += src[j] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,166 @@
+// The CODI-style distillation loss of one batch (method.md §(c)):
+//   CE(teacher) + CE(student, stop decisions included) + w · mean_l smoothL1(s_l, sg(t_l)) / (std(t_l) + 1e-8)
+// Teacher: `<bos> Question: q <cot without its last step> " The answer is:" " " N <eos>`, one
+// right-padded forward. Student: chunked over a differentiable key/value cache —
+//   chunk 0: `<bos> Question: q <START>`, LEFT-padded so that every row's <START> is the last column;
+//   chunk k (1…n): one position whose input is F(h of the previous position);
+//   chunk n+1: `<END> " The answer is:" " " N`, right-padded (targets end with <eos>).
+// Every row of a batch has the same latent count n (the batcher groups by count), so no row
+// stops early and the recurrence needs no per-row masking.
+// The distillation position in both passes is the standalone " " token before the answer digits
+// (EncodedSequence.answerAnchor): its next-token prediction is the first digit.
+
+import Datasets
+import Models
+import TensorCore
+
+/// One distillation example, tokenized.
+public struct DistillationExample: Sendable, Equatable {
+    public var teacher: EncodedSequence
+    public var student: EncodedSequence
+    /// Latent steps of the student sequence.
+    public var latentCount: Int
+    /// Reference step count of the example.
+    public var stepCount: Int
+
+    /// Tokenizes `example` with `latentCount` latent steps; the teacher drops the last CoT step
+    /// when `dropLastStep`.
+    public init(_ example: Example, tokenizer: Tokenizer, latentCount: Int, dropLastStep: Bool = true) {
+        teacher = tokenizer.teacherSequence(example, dropLastStep: dropLastStep)
+        student = tokenizer.studentSequence(example, latentSteps: latentCount)
+        self.latentCount = latentCount
+        stepCount = example.stepCount
+    }
+}
+
+/// The inputs of one distillation step, built from examples with one common latent count.
+public struct DistillationBatch {
+    public let teacher: TrainingBatch
+    /// Flat rows `b·T + anchor` of the teacher's distillation positions.
+    public let teacherAnchors: [Int]
+    /// `<bos> q <START>`, left-padded; targets per flat position (<START> after the question, the
+    /// first stop decision at <START>).
+    public let prompt: TokenBatch
+    public let promptTargets: [Int]
+    public let latentCount: Int
+    /// `<END>` + answer text without `<eos>`, right-padded, with targets and anchor rows.
+    public let tail: TokenBatch
+    public let tailTargets: [Int]
+    public let tailAnchors: [Int]
+    public var size: Int { prompt.batchSize }
+
+    /// - Precondition: `examples` is non-empty and all share one latent count.
+    public init(_ examples: [DistillationExample], tokenizer: Tokenizer) {
+        precondition(!examples.isEmpty, "DistillationBatch needs examples")
+        let n = examples[0].latentCount
+        precondition(examples.allSatisfy { $0.latentCount == n }, "DistillationBatch: mixed latent counts")
+        latentCount = n
+        let teacher = TrainingBatch(examples.map { TrainingSequence(ids: $0.teacher.ids, promptCount: $0.teacher.promptCount) },
+                                    padID: tokenizer.padID)
+        self.teacher = teacher
+        teacherAnchors = examples.enumerated().map { $0 * teacher.inputs.length + $1.teacher.answerAnchor }
+        // Student chunks: ids[0 ..< promptCount + 1] is `<bos> q <START>`; ids[stop...] the tail.
+        let prompts = examples.map { Array($0.student.ids[0...$0.student.promptCount]) }
+        let prompt = TokenBatch(rows: prompts, padID: tokenizer.padID, padding: .left)
+        self.prompt = prompt
+        let p = prompt.length
+        var pt = [Int](repeating: ModelOps.ignoredTarget, count: examples.count * p)
+        for b in examples.indices {
+            pt[b * p + p - 2] = tokenizer.startID
+            pt[b * p + p - 1] = n > 0 ? tokenizer.continueID : tokenizer.stopID
+        }
+        promptTargets = pt
+        let tails = examples.map { e -> [Int] in
+            let stop = e.student.latentPositions!.upperBound
+            return [tokenizer.endID] + e.student.ids[(stop + 1)...]
+        }
+        let tail = TokenBatch(rows: tails.map { Array($0.dropLast()) }, padID: tokenizer.padID, padding: .right)
+        self.tail = tail
+        let t = tail.length
+        var tt = [Int](repeating: ModelOps.ignoredTarget, count: examples.count * t)
+        for (b, row) in tails.enumerated() { for i in 0..<(row.count - 1) { tt[b * t + i] = row[i + 1] } }
+        tailTargets = tt
+        tailAnchors = examples.enumerated().map { $0 * t + ($1.student.answerAnchor - $1.student.latentPositions!.upperBound) }
+    }
+}
+
+/// The parts of one batch's loss.
+public struct DistillationLoss {
+    /// `teacherWeight·CE_T + studentWeight·CE_S + distillWeight·D` with its graph.
+    public let total: Tensor
+    public let teacherCE: Double
+    public let studentCE: Double
+    public let distillation: Double
+    /// Mean norm of the latent input vector at each step 1…n (averaged over rows).
+    public let latentNorms: [Double]
+
+    /// Runs the teacher and student passes of `batch` through `model`.
+    public static func compute(
+        model: LatentModel, batch: DistillationBatch, distillWeight: Float = 20,
+        teacherWeight: Float = 1, studentWeight: Float = 1
+    ) throws -> DistillationLoss {
+        let base = model.base
+        let (d, v) = (base.configuration.dimension, base.configuration.vocabularySize)
+        let b = batch.size
+        // Teacher pass.
+        let teacherOut = try base.forward(batch.teacher.inputs, hiddenRows: batch.teacherAnchors)
+        let teacherLogits = model.maskedLogits(teacherOut.logits, binary: [Bool](repeating: false, count: batch.teacher.targets.count))
+        let ceT = ModelOps.crossEntropy(logits: teacherLogits, targets: batch.teacher.targets)
+        // Student pass, chunked through a differentiable cache.
+        let cache = KeyValueCache(for: base, batchSize: b, starts: batch.prompt.starts)
+        let p = batch.prompt.length
+        let promptOut = try base.forward(batch.prompt, cache: cache)
+        var logitParts = [model.maskedLogits(promptOut.logits, binary: (0..<(b * p)).map { $0 % p == p - 1 }).reshaped([b * p, v])]
+        var targets = batch.promptTargets
+        var h = ModelOps.gatherRows(promptOut.hidden, rows: (0..<b).map { $0 * p + p - 1 })
+        var norms: [Double] = []
+        for k in 0..<batch.latentCount {
+            let x = model.filter(h)
+            norms.append(rowNormMean(x, d))
+            let out = try base.forward(embeddings: x.reshaped([b, 1, d]), starts: batch.prompt.starts, cache: cache)
+            logitParts.append(model.maskedLogits(out.logits, binary: [Bool](repeating: true, count: b)).reshaped([b, v]))
+            targets += [Int](repeating: k + 1 < batch.latentCount ? model.tokens.continue : model.tokens.stop, count: b)
+            h = out.hidden.reshaped([b, d])
+        }
+        let tailOut = try base.forward(batch.tail, cache: cache, hiddenRows: batch.tailAnchors)
+        logitParts.append(model.maskedLogits(tailOut.logits, binary: [Bool](repeating: false, count: batch.tailTargets.count))
+            .reshaped([batch.tailTargets.count, v]))
+        targets += batch.tailTargets
+        let ceS = ModelOps.crossEntropy(logits: concat(logitParts, axis: 0), targets: targets)
+        // Distillation at the answer anchor, every block.
+        var distill: Tensor? = nil
+        for (s, t) in zip(tailOut.layerStates, teacherOut.layerStates) {
+            let target = t.detached()
+            let term = smoothL1(s, target) * (1 / (standardDeviation(target) + 1e-8))
+            distill = distill.map { $0 + term } ?? term
+        }
+        let layers = Float(max(1, tailOut.layerStates.count))
+        let dist = (distill ?? Tensor(scalar: 0)) * (1 / layers)
+        let total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight
+        return DistillationLoss(total: total, teacherCE: Double(ceT.item), studentCE: Double(ceS.item),
+                                distillation: Double(dist.item), latentNorms: norms)
+    }
+
+    /// Unbiased standard deviation of all elements (PyTorch's `Tensor.std()`).
+    static func standardDeviation(_ t: Tensor) -> Float {
+        let n = t.count
+        guard n > 1 else { return 0 }
+        var mean = 0.0
+        for i in 0..<n { mean += Double(t.data[i]) }
+        mean /= Double(n)
+        var s = 0.0
+        for i in 0..<n { let x = Double(t.data[i]) - mean; s += x * x }
+        return Float((s / Double(n - 1)).squareRoot())
+    }
+
+    static func rowNormMean(_ x: Tensor, _ d: Int) -> Double {
+        let rows = x.count / d
+        var total = 0.0
+        for r in 0..<rows {
+            var s = 0.0
+            for j in 0..<d { s += Double(x.data[r * d + j]) * Double(x.data[r * d + j]) }
+            total += s.squareRoot()
+        }
+        return total / Double(max(rows, 1))
+    }
+}

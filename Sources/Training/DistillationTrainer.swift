@@ -1,0 +1,245 @@
+// DistillationTrainer: CODI-style latent SFT (method.md §(c)) — one shared model runs the
+// explicit-CoT teacher pass and the latent student pass; see DistillationLoss for the loss.
+//
+// Batches: every batch holds examples of ONE latent count (Latent-6: all; Latent-6-by-1: counts
+// 6…10 by step count), so the recurrence runs n steps for every row with no per-row stopping.
+// Within a count, sequences are sorted by teacher length in chunks of `batchesPerChunk` batches
+// (little padding), and the batch order is shuffled per epoch (seeded).
+//
+// Divergence guard (the paper's authors warn latent SFT "randomly diverges"): a copy of the
+// weights and AdamW moments is taken every `snapshotInterval` good steps. A step whose loss or
+// gradient norm is not finite, or whose loss exceeds `spikeFactor` × the mean of the last
+// `spikeWindow` accepted losses (only once that many exist), is not applied; the model and the
+// optimizer go back to the snapshot, the learning rate is multiplied by `learningRateBackoff`,
+// the step number is recorded in metrics["rollback_step"], and training goes on with the next
+// batch. After `maximumRollbacks` rollbacks the trainer gives up with TrainingError.nonFinite.
+
+import Datasets
+import Foundation
+import Models
+import TensorCore
+
+/// How many latent steps the student sequence of an example gets.
+public enum LatentCountTarget: Sendable, Equatable {
+    /// The same count for every example (Latent-6: `.fixed(6)`).
+    case fixed(Int)
+    /// The paper's Latent-6-by-1: the example's step count + 5, capped at 10.
+    case byStep
+
+    public func count(for example: Example) -> Int {
+        switch self {
+        case .fixed(let n): n
+        case .byStep: Prompts.byStepLatentCount(for: example)
+        }
+    }
+}
+
+/// Latent distillation (the language's `distill`).
+public enum DistillationTrainer {
+    /// Settings of one run; defaults are the paper's recipe at this scale (calibration.md).
+    public struct Parameters: Sendable, Equatable {
+        /// Latent count per example.
+        public var latent: LatentCountTarget = .fixed(6)
+        public var epochs: Double = 1
+        public var maximumSteps: Int? = nil
+        /// Wall-clock seconds; when set the cosine schedule runs on time and training stops there.
+        public var timeBudget: Double? = nil
+        public var learningRate: Double = 1e-3
+        public var minimumLearningRateFraction: Double = 0.05
+        public var warmupSteps: Int = 100
+        public var batchSize: Int = 32
+        public var batchesPerChunk: Int = 50
+        /// Coefficient of the distillation term (the paper's 20).
+        public var distillWeight: Double = 20
+        /// Coefficients of the teacher and student cross-entropies (1 and 1 in the paper).
+        public var teacherWeight: Double = 1
+        public var studentWeight: Double = 1
+        /// Drop the last CoT step from the teacher text (the paper's `remove_last_reasoning_step`).
+        public var dropLastStep: Bool = true
+        public var weightDecay: Double = 0.1
+        public var beta1: Double = 0.9
+        public var beta2: Double = 0.95
+        /// Global gradient-norm clipping (the paper's 2.0).
+        public var gradientClip: Double = 2.0
+        public var seed: UInt64 = 0
+        /// Divergence guard (see the file header); `spikeFactor` 0 disables the spike test.
+        public var snapshotInterval: Int = 50
+        public var spikeFactor: Double = 3
+        public var spikeWindow: Int = 50
+        public var learningRateBackoff: Double = 0.5
+        public var maximumRollbacks: Int = 8
+
+        public init() {}
+
+        /// Throws ``TrainingError/invalidArgument(_:)`` naming the first unusable value.
+        public func validate() throws {
+            func bad(_ m: String) -> TrainingError { .invalidArgument(m) }
+            if case .fixed(let n) = latent, n < 0 || n > 64 { throw bad("latent must be a count in 0…64, got \(n)") }
+            guard epochs.isFinite, epochs > 0 else { throw bad("epochs must be a positive number, got \(epochs)") }
+            guard learningRate.isFinite, learningRate > 0 else { throw bad("lr must be positive, got \(learningRate)") }
+            guard batchSize > 0, batchesPerChunk > 0, warmupSteps >= 0 else { throw bad("batch must be at least 1, got \(batchSize)") }
+            guard distillWeight >= 0, teacherWeight >= 0, studentWeight >= 0 else { throw bad("loss weights must be ≥ 0") }
+            guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
+            guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
+            guard snapshotInterval > 0, spikeWindow > 0, spikeFactor >= 0, maximumRollbacks >= 0,
+                  learningRateBackoff > 0, learningRateBackoff <= 1 else { throw bad("invalid divergence-guard settings") }
+            if let m = maximumSteps, m <= 0 { throw bad("maximumSteps must be positive, got \(m)") }
+            if let t = timeBudget, !(t > 0 && t.isFinite) { throw bad("timeBudget must be positive seconds, got \(t)") }
+        }
+    }
+
+    /// The batches of one epoch as index lists; each batch has one latent count.
+    static func plan(_ examples: [DistillationExample], batchSize: Int, batchesPerChunk: Int, epoch: Int, seed: UInt64) -> [[Int]] {
+        var rng = SeededRandom(seed: seed &+ 0x51_7CC1 &* UInt64(epoch + 1))
+        var order = Array(examples.indices)
+        order.shuffle(using: &rng)
+        let groups = Dictionary(grouping: order) { examples[$0].latentCount }
+        var batches: [[Int]] = []
+        for count in groups.keys.sorted() {
+            let members = groups[count]!
+            for chunkStart in stride(from: 0, to: members.count, by: batchSize * batchesPerChunk) {
+                let chunk = members[chunkStart..<min(members.count, chunkStart + batchSize * batchesPerChunk)]
+                    .sorted { (examples[$0].teacher.ids.count, $0) < (examples[$1].teacher.ids.count, $1) }
+                for s in stride(from: 0, to: chunk.count, by: batchSize) {
+                    batches.append(Array(chunk[(chunk.startIndex + s)..<min(chunk.endIndex, chunk.startIndex + s + batchSize)]))
+                }
+            }
+        }
+        batches.shuffle(using: &rng)
+        return batches
+    }
+
+    /// AdamW over the decoder and the filter; weight decay on matrices only.
+    static func optimizer(for model: LatentModel, parameters p: Parameters) -> AdamW {
+        let all = model.parameters()
+        return AdamW(groups: [
+            ParameterGroup(parameters: all.filter { $0.rank >= 2 }, weightDecay: Float(p.weightDecay)),
+            ParameterGroup(parameters: all.filter { $0.rank < 2 }, weightDecay: 0),
+        ], beta1: Float(p.beta1), beta2: Float(p.beta2), epsilon: 1e-8)
+    }
+
+    /// Trains `model` in place.
+    ///
+    /// Events: `.started`, one `.step` per applied optimizer step (loss = the total loss),
+    /// `.finished`. `.stop` ends training at the next step boundary. Metrics: `loss`, `lr`,
+    /// `grad_norm`, `tokens_per_s`, `ce_teacher`, `ce_student`, `distill`, `latent_norm` (mean
+    /// latent-vector norm of the step), `latent_norm_by_step` (mean over the run, per latent
+    /// index 1…n), `rollback_step` (steps rolled back by the divergence guard).
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` for bad settings or data, and
+    ///   ``TrainingError/nonFinite(step:loss:)`` once the guard has rolled back too often.
+    public static func train(
+        model: LatentModel, tokenizer: Tokenizer, data: Dataset, parameters p: Parameters = Parameters(),
+        onEvent: (TrainingEvent) -> TrainingControl = { _ in .continue }
+    ) throws -> TrainingRun {
+        try train(model: model, tokenizer: tokenizer, data: data, parameters: p, onEvent: onEvent, lossOverride: nil)
+    }
+
+    /// As the public `train`; `lossOverride(step, loss)` replaces the measured loss (tests inject
+    /// NaN or spikes with it to exercise the divergence guard).
+    static func train(
+        model: LatentModel, tokenizer: Tokenizer, data: Dataset, parameters p: Parameters,
+        onEvent: (TrainingEvent) -> TrainingControl, lossOverride: ((Int, Double) -> Double)?
+    ) throws -> TrainingRun {
+        try p.validate()
+        guard !data.isEmpty else { throw TrainingError.invalidArgument("the training data is empty") }
+        guard LatentTokens(tokenizer) == model.tokens, tokenizer.count == model.base.configuration.vocabularySize else {
+            throw TrainingError.invalidArgument("the tokenizer does not belong to this latent model")
+        }
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: p.latent.count(for: $0), dropLastStep: p.dropLastStep) }
+        let maxLength = model.base.configuration.maximumLength
+        if let long = examples.first(where: { max($0.teacher.ids.count, $0.student.ids.count) - 1 > maxLength }) {
+            throw TrainingError.invalidArgument(
+                "a training sequence has \(max(long.teacher.ids.count, long.student.ids.count) - 1) tokens, more than the model's maximum length \(maxLength)")
+        }
+        let perEpoch = plan(examples, batchSize: p.batchSize, batchesPerChunk: p.batchesPerChunk, epoch: 0, seed: p.seed).count
+        let plannedSteps = min(p.maximumSteps ?? Int.max, max(1, Int((p.epochs * Double(perEpoch)).rounded(.up))))
+        var guardState = DivergenceGuard(model: model, optimizer: optimizer(for: model, parameters: p), parameters: p)
+        var run = TrainingRun()
+        var series: [String: [Double]] = [:]
+        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "latent_norm", "rollback_step"] { series[key] = [] }
+        var normSums: [Double] = [], normCounts: [Int] = []
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> Double {
+            let d = clock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        func finish(interrupted: Bool) -> TrainingRun {
+            series["latent_norm_by_step"] = zip(normSums, normCounts).map { $0 / Double(max($1, 1)) }
+            run.metrics = series
+            run.seconds = elapsed()
+            run.interrupted = interrupted
+            _ = onEvent(.finished(run))
+            return run
+        }
+        func learningRate(step: Int) -> Double {
+            let peak = p.learningRate, floor = peak * p.minimumLearningRateFraction
+            if step < p.warmupSteps { return peak * Double(step + 1) / Double(p.warmupSteps) }
+            let progress = p.timeBudget.map { min(1, elapsed() / $0) }
+                ?? min(1, Double(step - p.warmupSteps) / Double(max(1, plannedSteps - p.warmupSteps)))
+            return floor + (peak - floor) * 0.5 * (1 + Foundation.cos(Double.pi * progress))
+        }
+        var stopRequested = onEvent(.started(totalSteps: plannedSteps, examples: data.count)) == .stop
+        var plans: (epoch: Int, batches: [[Int]]) = (-1, [])
+        var tokens = 0, step = 0, applied = 0
+        let weights = model.parameters()
+        while step < plannedSteps && !stopRequested {
+            if let budget = p.timeBudget, elapsed() >= budget { break }
+            let epoch = step / perEpoch
+            if plans.epoch != epoch { plans = (epoch, plan(examples, batchSize: p.batchSize, batchesPerChunk: p.batchesPerChunk, epoch: epoch, seed: p.seed)) }
+            let indices = plans.batches[step % plans.batches.count]
+            let batch = DistillationBatch(indices.map { examples[$0] }, tokenizer: tokenizer)
+            step += 1
+            guardState.optimizer.zeroGrad()
+            let loss = try DistillationLoss.compute(model: model, batch: batch, distillWeight: Float(p.distillWeight),
+                                                    teacherWeight: Float(p.teacherWeight), studentWeight: Float(p.studentWeight))
+            let value = lossOverride?(step, Double(loss.total.item)) ?? Double(loss.total.item)
+            var norm = Double.nan
+            if guardState.accepts(value) {
+                loss.total.backward()
+                norm = Double(clipGradientNorm(weights, maxNorm: Float(p.gradientClip)))
+            } else {
+                loss.total.detachGraph()
+            }
+            guard norm.isFinite else {
+                guardState.optimizer.zeroGrad()
+                series["rollback_step"]!.append(Double(step))
+                if try !guardState.rollBack() {
+                    _ = finish(interrupted: true)
+                    throw TrainingError.nonFinite(step: step, loss: value)
+                }
+                continue
+            }
+            let lr = learningRate(step: step - 1) * guardState.learningRateScale
+            guardState.optimizer.step(learningRate: Float(lr))
+            applied += 1
+            guardState.record(value, appliedSteps: applied)
+            let batchTokens = batch.teacher.tokens + batch.prompt.lengths.reduce(0, +) + batch.size * batch.latentCount
+                + batch.tail.lengths.reduce(0, +)
+            tokens += batchTokens
+            for (k, n) in loss.latentNorms.enumerated() {
+                if normSums.count <= k { normSums.append(0); normCounts.append(0) }
+                normSums[k] += n
+                normCounts[k] += 1
+            }
+            let seconds = elapsed()
+            let report = TrainingStep(
+                step: step, totalSteps: plannedSteps, epoch: epoch, loss: value, learningRate: lr, gradientNorm: norm,
+                targetTokens: batch.teacher.targetTokens + batch.tailTargets.filter { $0 != ModelOps.ignoredTarget }.count,
+                tokens: batchTokens, elapsed: seconds, tokensPerSecond: Double(tokens) / max(seconds, 1e-9))
+            run.losses.append(value)
+            run.steps = step
+            series["loss"]!.append(value)
+            series["lr"]!.append(lr)
+            series["grad_norm"]!.append(norm)
+            series["tokens_per_s"]!.append(report.tokensPerSecond)
+            series["ce_teacher"]!.append(loss.teacherCE)
+            series["ce_student"]!.append(loss.studentCE)
+            series["distill"]!.append(loss.distillation)
+            series["latent_norm"]!.append(loss.latentNorms.isEmpty ? 0 : loss.latentNorms.reduce(0, +) / Double(loss.latentNorms.count))
+            if onEvent(.step(report)) == .stop { stopRequested = true }
+        }
+        run.steps = step
+        return finish(interrupted: stopRequested && step < plannedSteps)
+    }
+}
