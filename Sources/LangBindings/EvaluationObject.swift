@@ -5,7 +5,8 @@ import Training
 
 /// An evaluation inside the language: `e.accuracy` (0…1), `e.mean_length`, `e.lengths` (one per
 /// example), `e.by_steps` (a table with columns `steps`, `count`, `accuracy`, `mean_length`),
-/// `e.seconds`, plus `e.correct`, `e.outputs`, `e.mode`, `e.count`.
+/// `e.seconds`, plus `e.correct`, `e.outputs`, `e.mode`, `e.count` and, in latent modes,
+/// `e.latent_steps` (one per example).
 public final class EvaluationObject: HostObject {
     public let result: EvaluationResult
     /// The mode as the language wrote it: `"cot"`, `"nocot"`, `"latent"` or a number.
@@ -13,10 +14,18 @@ public final class EvaluationObject: HostObject {
     /// Examples asked for (more than `result.lengths.count` when stopped early).
     public let requested: Int
 
-    public init(result: EvaluationResult, mode: String, requested: Int) {
+    /// Latent steps per example in latent modes; nil otherwise.
+    public let latentSteps: [Int]?
+
+    public init(result: EvaluationResult, mode: String, requested: Int, latentSteps: [Int]? = nil) {
         self.result = result
         self.mode = mode
         self.requested = requested
+        self.latentSteps = latentSteps
+    }
+
+    var meanLatentSteps: Double? {
+        latentSteps.map { $0.isEmpty ? 0 : Double($0.reduce(0, +)) / Double($0.count) }
     }
 
     /// The `by_steps` table.
@@ -32,7 +41,9 @@ public final class EvaluationObject: HostObject {
     var summary: String {
         var text = "evaluation(\(mode)): accuracy \(Markup.percent(result.accuracy)) on \(Markup.plural(evaluatedCount, "example"))"
         if evaluatedCount < requested { text += " of \(Markup.grouped(requested)) (stopped early)" }
-        text += ", mean length \(Markup.short(result.meanLength)), \(Markup.seconds(result.seconds))"
+        text += ", mean length \(Markup.short(result.meanLength))"
+        if let mean = meanLatentSteps { text += " (\(Markup.short(mean)) latent steps)" }
+        text += ", \(Markup.seconds(result.seconds))"
         return text
     }
 
@@ -54,7 +65,7 @@ public final class EvaluationObject: HostObject {
     }
 
     public var fieldNames: [String] {
-        ["accuracy", "mean_length", "lengths", "by_steps", "seconds", "correct", "outputs", "mode", "count"]
+        ["accuracy", "mean_length", "lengths", "by_steps", "seconds", "correct", "outputs", "mode", "count", "latent_steps"]
     }
 
     public func field(_ name: String) throws -> Value? {
@@ -68,6 +79,7 @@ public final class EvaluationObject: HostObject {
         case "outputs": return .strings(result.outputs)
         case "mode": return .string(mode)
         case "count": return .int(evaluatedCount)
+        case "latent_steps": return latentSteps.map { .list($0.map { .int($0) }) } ?? .null
         default: return nil
         }
     }

@@ -23,7 +23,7 @@ public enum LangBindings {
     /// `model`, `load_model`, `params`, `tokenize`, `detokenize`, `predict`.
     public static var models: [Builtin] { ModelBuiltins.all }
 
-    /// `sft`.
+    /// `sft`, `distill`.
     public static var training: [Builtin] { TrainingBuiltins.all }
 
     /// `evaluate`, `solve`.
@@ -63,12 +63,9 @@ public enum LangBindings {
     static let notYetRegistered = """
     ## Not registered yet
 
-    - `distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20)` and
-      `rl(model, data, steps: 100, …)`: their trainers (latent SFT, GRPO) have not landed in
-      `Training`. A builtin is registered only once its engine part exists.
-    - `evaluate` and `solve` accept `mode: "cot"` and `"nocot"`; `"latent"` (their default) and a
-      forced number of latent steps answer with a `ValueError` saying so until the latent-reasoning
-      model lands in `Models`.
+    - `rl(model, data, steps: 100, prompts: 8, group: 16, lr: 1e-5, kl: 1e-3, penalty: 1e-4,
+      bonus: 0.1, cutoff: 1.0, validate: nil)`: its trainer (GRPO on the stop decisions and answer
+      tokens) has not landed in `Training`. A builtin is registered only once its engine part exists.
 
     """
 }

@@ -63,7 +63,8 @@ enum ModelBuiltins {
     static var loadModel: Builtin {
         Builtin(
             name: "load_model", parameters: [.init("dir")],
-            summary: "Reads a model directory written by save(model, dir): model.safetensors, config.json and tokenizer.json.",
+            summary: "Reads a model directory written by save(model, dir): model.safetensors, config.json and tokenizer.json "
+                + "(with the latent filter when the model was distilled).",
             example: "m = load_model(\"runs/m1\")",
             category: category
         ) { args, _ in
@@ -75,18 +76,21 @@ enum ModelBuiltins {
                     + "save(model, dir), holding model.safetensors, config.json and tokenizer.json")
             }
             let loaded = try EngineErrors.run("load_model", "dir") { try Checkpoint.load(from: URL(fileURLWithPath: path)) }
-            return .object(ModelObject(model: loaded.model, tokenizer: loaded.tokenizer, origin: dir))
+            let hasFilter = loaded.additionalTensors.keys.contains { $0.hasPrefix(LatentFilter.prefix) }
+            let latent = hasFilter ? try EngineErrors.run("load_model", "dir") { try LatentModel(loaded: loaded, path: dir) } : nil
+            return .object(ModelObject(model: loaded.model, tokenizer: loaded.tokenizer, origin: dir, latent: latent))
         }
     }
 
     static var params: Builtin {
         Builtin(
             name: "params", parameters: [.init("model")],
-            summary: "The number of trainable parameters of a model (the output head shares the embedding).",
+            summary: "The number of trainable parameters of a model (the output head shares the embedding; "
+                + "a latent model also counts its recurrent filter).",
             example: "params(m)  # 853504",
             category: category
         ) { args, _ in
-            .int(try model(args).model.parameterCount)
+            .int(try model(args).parameterCount)
         }
     }
 

@@ -6,10 +6,14 @@ import Models
 
 /// A model inside the language. Training builtins change its weights in place (`sft(m, …)`
 /// trains `m`), and remember their runs: `m.last_run` is the newest, `m.runs` all of them —
-/// also the way to reach the run of an interrupted call.
+/// also the way to reach the run of an interrupted call. The first `distill(m, …)` gives the
+/// model its latent-reasoning part (the recurrent filter), sharing the decoder's weights.
 public final class ModelObject: HostObject {
     /// The decoder (its tensors are updated in place by training).
     public let model: LlamaModel
+    /// The latent-reasoning model around ``model`` (same decoder tensors plus the filter), once
+    /// `distill` has made one or it was loaded from a latent checkpoint.
+    public private(set) var latent: LatentModel?
     /// The tokenizer the model was built with.
     public let tokenizer: Tokenizer
     /// Where the model came from: `model(…)` or the directory it was loaded from.
@@ -17,10 +21,27 @@ public final class ModelObject: HostObject {
     /// Every training run applied to this model through the language, oldest first.
     public private(set) var runs: [RunObject] = []
 
-    public init(model: LlamaModel, tokenizer: Tokenizer, origin: String) {
+    public init(model: LlamaModel, tokenizer: Tokenizer, origin: String, latent: LatentModel? = nil) {
         self.model = model
         self.tokenizer = tokenizer
         self.origin = origin
+        self.latent = latent
+    }
+
+    /// The latent model, made on first use: a fresh filter (seeded) around this decoder, and the
+    /// latent special-token rows set to the mean of the other embedding rows (mean resizing).
+    func latentModel(seed: UInt64) throws -> LatentModel {
+        if let latent { return latent }
+        let made = try LatentModel(base: model, filter: LatentFilter(dimension: model.configuration.dimension, seed: seed),
+                                   tokenizer: tokenizer)
+        made.meanResizeSpecialRows()
+        latent = made
+        return made
+    }
+
+    /// Trainable scalars: the decoder's, plus the filter's for a latent model.
+    var parameterCount: Int {
+        latent.map { $0.parameters().reduce(0) { $0 + $1.count } } ?? model.parameterCount
     }
 
     /// Records a training run on this model.
@@ -40,7 +61,8 @@ public final class ModelObject: HostObject {
     public var plainText: String {
         let c = configuration
         var text = "model(dim: \(c.dimension), layers: \(c.layers), heads: \(c.heads), mlp: \(c.mlpHiddenSize), "
-            + "vocab: \(c.vocabularySize)): \(Markup.grouped(model.parameterCount)) parameters"
+            + "vocab: \(c.vocabularySize)): \(Markup.grouped(parameterCount)) parameters"
+        if latent != nil { text += ", latent reasoning" }
         text += trainedSteps > 0 ? ", trained \(Markup.plural(trainedSteps, "step"))" : ", untrained"
         if runs.last?.run.interrupted == true { text += " (last run interrupted)" }
         return text
@@ -49,7 +71,8 @@ public final class ModelObject: HostObject {
     public var html: String? {
         let c = configuration
         var rows: [(String, String)] = [
-            ("parameters", Markup.grouped(model.parameterCount)),
+            ("parameters", Markup.grouped(parameterCount)),
+            ("latent", latent != nil ? "true" : "false"),
             ("dim", "\(c.dimension)"), ("layers", "\(c.layers)"), ("heads", "\(c.heads)"),
             ("mlp", "\(c.mlpHiddenSize)"), ("vocab", "\(c.vocabularySize)"),
             ("max_length", "\(c.maximumLength)"),
@@ -60,7 +83,7 @@ public final class ModelObject: HostObject {
     }
 
     public var fieldNames: [String] {
-        ["dim", "layers", "heads", "mlp", "vocab", "max_length", "params", "steps", "last_run", "runs", "vocabulary", "origin"]
+        ["dim", "layers", "heads", "mlp", "vocab", "max_length", "params", "latent", "steps", "last_run", "runs", "vocabulary", "origin"]
     }
 
     public func field(_ name: String) throws -> Value? {
@@ -72,7 +95,8 @@ public final class ModelObject: HostObject {
         case "mlp": return .int(c.mlpHiddenSize)
         case "vocab": return .int(c.vocabularySize)
         case "max_length": return .int(c.maximumLength)
-        case "params": return .int(model.parameterCount)
+        case "params": return .int(parameterCount)
+        case "latent": return .bool(latent != nil)
         case "steps": return .int(trainedSteps)
         case "last_run": return runs.last.map { .object($0) } ?? .null
         case "runs": return .list(runs.map { .object($0) })

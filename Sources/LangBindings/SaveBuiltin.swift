@@ -44,7 +44,11 @@ enum SaveBuiltin {
             throw RuntimeError(.ioError, "save: argument 'path' \(path) is a file; a model is saved as a directory (e.g. \"runs/m1\")")
         }
         do {
-            try Checkpoint.save(model.model, tokenizer: model.tokenizer, to: URL(fileURLWithPath: path))
+            if let latent = model.latent {
+                try latent.save(to: URL(fileURLWithPath: path), tokenizer: model.tokenizer)
+            } else {
+                try Checkpoint.save(model.model, tokenizer: model.tokenizer, to: URL(fileURLWithPath: path))
+            }
         } catch let e as ModelError {
             throw EngineErrors.convert(e, function: "save", argument: "x")
         } catch {

@@ -4,8 +4,18 @@ import Lang
 
 /// A trace inside the language: `t.answer` (the number read after "The answer is:", as a
 /// string, or nil), `t.text` (the decoded output), `t.latent_steps`, `t.stop_probs`, plus
-/// `t.mode`, `t.question`, `t.tokens`.
+/// `t.mode`, `t.question`, `t.tokens` and, in latent modes, `t.reads`: a table with one row per
+/// binary position (step 0 is `<START>`, step k the k-th latent state) — its stop probability and
+/// the tokens the output head reads it as.
 public final class TraceObject: HostObject {
+    /// What one latent state reads as (logit lens).
+    public struct Read {
+        public var step: Int
+        public var stopProbability: Double
+        public var tokens: [String]
+        public var probabilities: [Double]
+    }
+
     public let question: String
     public let answer: String?
     public let text: String
@@ -14,9 +24,11 @@ public final class TraceObject: HostObject {
     public let mode: String
     /// Number of tokens the model generated.
     public let tokenCount: Int
+    /// Per binary position in latent modes; empty otherwise.
+    public let reads: [Read]
 
     public init(question: String, answer: String?, text: String, latentSteps: Int,
-                stopProbabilities: [Double], mode: String, tokenCount: Int) {
+                stopProbabilities: [Double], mode: String, tokenCount: Int, reads: [Read] = []) {
         self.question = question
         self.answer = answer
         self.text = text
@@ -24,6 +36,14 @@ public final class TraceObject: HostObject {
         self.stopProbabilities = stopProbabilities
         self.mode = mode
         self.tokenCount = tokenCount
+        self.reads = reads
+    }
+
+    /// The `reads` table: step, stop_prob, reads_as (top tokens), probs.
+    var readsTable: Table {
+        Table(columns: ["step", "stop_prob", "reads_as", "probs"], rows: reads.map {
+            [.int($0.step), .number($0.stopProbability), .strings($0.tokens), .numbers($0.probabilities)]
+        })
     }
 
     /// The fields the contract names, in order.
@@ -39,7 +59,7 @@ public final class TraceObject: HostObject {
     public var plainText: String { "trace" + Value.record(record).plainText }
 
     public var html: String? {
-        Markup.fieldTable([
+        var out = Markup.fieldTable([
             ("question", Markup.escape(question)),
             ("answer", Markup.escape(answer ?? "nil")),
             ("text", Markup.escape(text)),
@@ -48,15 +68,18 @@ public final class TraceObject: HostObject {
             ("stop_probs", Markup.escape(Value.numbers(stopProbabilities).plainText)),
             ("tokens", "\(tokenCount)"),
         ])
+        if !reads.isEmpty, let table = readsTable.html { out += "\n<p>what each latent state reads as</p>\n" + table }
+        return out
     }
 
-    public var fieldNames: [String] { ["answer", "text", "latent_steps", "stop_probs", "mode", "question", "tokens"] }
+    public var fieldNames: [String] { ["answer", "text", "latent_steps", "stop_probs", "mode", "question", "tokens", "reads"] }
 
     public func field(_ name: String) throws -> Value? {
         switch name {
         case "mode": return .string(mode)
         case "question": return .string(question)
         case "tokens": return .int(tokenCount)
+        case "reads": return .object(readsTable)
         default: return record[name]
         }
     }

@@ -1,4 +1,4 @@
-// Training builtins: sft (distill and rl join when their trainers land).
+// Training builtins: sft and distill (rl joins when its trainer lands).
 
 import Lang
 import Training
@@ -7,7 +7,7 @@ import Training
 enum TrainingBuiltins {
     static let category = "Training"
 
-    static var all: [Builtin] { [sft] }
+    static var all: [Builtin] { [sft, distill] }
 
     static var sft: Builtin {
         Builtin(
@@ -33,9 +33,7 @@ enum TrainingBuiltins {
                 guard steps >= 1 else { throw args.valueError("steps", "must be at least 1 (or nil for no cap), got \(steps)") }
                 p.maximumSteps = steps
             }
-            if args.isGiven("seconds"), !args["seconds"].isNull {
-                p.timeBudget = try positiveNumber(args, "seconds")
-            }
+            if !args["seconds"].isNull { p.timeBudget = try positiveNumber(args, "seconds") }
             p.warmupSteps = try args.int("warmup")
             guard p.warmupSteps >= 0 else { throw args.valueError("warmup", "must be 0 or more, got \(p.warmupSteps)") }
             let seed = try args.int("seed")
@@ -48,6 +46,61 @@ enum TrainingBuiltins {
             return try driver.run { onEvent in
                 try SFTTrainer.train(model: model.model, tokenizer: model.tokenizer, data: data.dataset,
                                      parameters: parameters, onEvent: onEvent)
+            }
+        }
+    }
+
+    static var distill: Builtin {
+        Builtin(
+            name: "distill",
+            parameters: [.init("model"), .init("data"), .init("latent", default: 6), .init("epochs", default: 1),
+                         .init("lr", default: 1e-3), .init("batch", default: 32), .init("weight", default: 20),
+                         .init("steps", default: .null), .init("seconds", default: .null), .init("warmup", default: 100),
+                         .init("seed", default: 0)],
+            summary: "CODI-style latent SFT of the model in place: a teacher pass (explicit chain of thought) and a "
+                + "student pass (latent steps) sharing weights, with `weight` × the hidden-state distillation loss. "
+                + "`latent` is a number of latent steps for every example, or \"by-step\" (steps + 5, capped at 10). "
+                + "The first call gives the model its recurrent filter. Returns a run.",
+            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0)",
+            example: "distill(m, parts.train, latent: 6, epochs: 10)",
+            category: category
+        ) { args, context in
+            let model = try ModelBuiltins.model(args)
+            let data = try DataBuiltins.dataset(args, "data")
+            var p = DistillationTrainer.Parameters()
+            switch args["latent"] {
+            case .string("by-step"): p.latent = .byStep
+            case .number:
+                let n = try args.int("latent")
+                guard n >= 0 else { throw args.valueError("latent", "must be 0 or more latent steps (or \"by-step\"), got \(n)") }
+                p.latent = .fixed(n)
+            default:
+                throw args.typeError("latent", expected: "a number of latent steps or \"by-step\"")
+            }
+            p.epochs = try positiveNumber(args, "epochs")
+            p.learningRate = try positiveNumber(args, "lr")
+            p.batchSize = try ModelBuiltins.positive(args, "batch")
+            let weight = try args.number("weight")
+            guard weight.isFinite, weight >= 0 else { throw args.valueError("weight", "must be 0 or more, got \(Markup.number(weight))") }
+            p.distillWeight = weight
+            if let steps = try args.optionalInt("steps") {
+                guard steps >= 1 else { throw args.valueError("steps", "must be at least 1 (or nil for no cap), got \(steps)") }
+                p.maximumSteps = steps
+            }
+            if !args["seconds"].isNull { p.timeBudget = try positiveNumber(args, "seconds") }
+            p.warmupSteps = try args.int("warmup")
+            guard p.warmupSteps >= 0 else { throw args.valueError("warmup", "must be 0 or more, got \(p.warmupSteps)") }
+            let seed = try args.int("seed")
+            guard seed >= 0 else { throw args.valueError("seed", "must be 0 or more, got \(seed)") }
+            p.seed = UInt64(seed)
+            guard !data.dataset.isEmpty else { throw args.valueError("data", "is empty; pass a dataset with at least one example") }
+            let latent = try EngineErrors.run("distill", "model") { try model.latentModel(seed: UInt64(seed)) }
+            let parameters = p
+            var driver = TrainingDriver(kind: "distill", model: model, settings: settings(args), context: context)
+            driver.timeBudget = parameters.timeBudget
+            return try driver.run { onEvent in
+                try DistillationTrainer.train(model: latent, tokenizer: model.tokenizer, data: data.dataset,
+                                              parameters: parameters, onEvent: onEvent)
             }
         }
     }

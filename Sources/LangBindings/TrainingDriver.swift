@@ -14,7 +14,7 @@ import Training
 /// - Divergence: a NaN or infinite loss or gradient becomes a `NumericError` naming the step;
 ///   the partial run is recorded on the model too.
 struct TrainingDriver {
-    /// The builtin's name (`"sft"`), used in messages and as the progress title.
+    /// The builtin's name (`"sft"`, `"distill"`), used in messages and as the progress title.
     let kind: String
     let model: ModelObject
     /// The settings as the language passed them (shown by `r.settings`).
@@ -58,9 +58,10 @@ struct TrainingDriver {
             }
             if case TrainingError.nonFinite(let step, let loss) = error {
                 let lr = settings["lr"].map { " (got lr: \($0.plainText))" } ?? ""
+                let kept = kind == "sft" ? "the weights of step \(step - 1)" : "its last good weights"
                 throw RuntimeError(.numericError,
                     "\(kind): training diverged at step \(step): the loss or a gradient is not finite (loss \(Markup.number(loss))); "
-                    + "the model keeps the weights of step \(step - 1) — try a smaller 'lr'\(lr)")
+                    + "the model keeps \(kept) — try a smaller 'lr'\(lr)")
             }
             throw converted
         }

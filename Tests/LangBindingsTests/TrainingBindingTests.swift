@@ -88,11 +88,13 @@ import Testing
         #expect(s.ok("evaluate(m, take(d, 2), mode: \"nocot\", max_tokens: 4).mode") == "\"nocot\"")
     }
 
-    @Test func latentModesSayTheyAreNotAvailableYet() {
+    @Test func latentModesNeedADistilledModel() {
         let s = tinyModelSession()
-        #expect(s.fails("evaluate(m, d)", "ValueError").contains("evaluate: argument 'mode' \"latent\""))
+        let message = s.fails("evaluate(m, d)", "ValueError")
+        #expect(message.contains("evaluate: argument 'mode' \"latent\" needs a model trained with distill"))
         #expect(s.fails("solve(m, \"q\", mode: 6)", "ValueError").contains("solve: argument 'mode'"))
         #expect(s.fails("evaluate(m, d, mode: \"fast\")", "ValueError").contains("\"cot\""))
+        #expect(s.fails("evaluate(m, d, mode: true)", "TypeError").contains("evaluate: argument 'mode'"))
     }
 
     @Test func solveReturnsATrace() {

@@ -1,0 +1,71 @@
+// distill and the latent modes of evaluate and solve, from the language.
+
+import Foundation
+import Lang
+import Testing
+
+@Suite struct LatentBindingTests {
+    /// A tiny model distilled for two steps with 2 latent steps per example.
+    func distilledSession() -> Session {
+        let s = tinyModelSession()
+        s.ok("r = distill(m, d, latent: 2, batch: 8, warmup: 1)")
+        return s
+    }
+
+    @Test func distillGivesTheModelLatentReasoningAndReturnsARun() {
+        let s = tinyModelSession()
+        let before = s.ok("params(m)")
+        let (outcome, host) = s.run("r = distill(m, d, latent: 2, batch: 8, warmup: 1)")
+        #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+        let id = host.displayIDs.first ?? ""
+        #expect(host.updates(for: id).last?.plain.hasPrefix("distill: done") == true)
+        #expect(s.ok("[type(r), r.kind, r.steps, r.interrupted, m.latent]") == "[\"run\", \"distill\", 2, false, true]")
+        #expect(s.ok("r.metrics.distill != nil and len(r.metrics.ce_student) == 2") == "true")
+        // The recurrent filter adds two d×d matrices, two biases and a LayerNorm: 2·16² + 4·16.
+        #expect(Int(s.ok("params(m)")) == Int(before).map { $0 + 2 * 16 * 16 + 4 * 16 })
+        #expect(s.ok("m").contains("latent reasoning"))
+        #expect(s.ok("distill(m, d, latent: \"by-step\", steps: 1, batch: 8, warmup: 1).steps") == "1")
+    }
+
+    @Test func latentEvaluationCountsLatentStepsPlusTwo() {
+        let s = distilledSession()
+        s.ok("e = evaluate(m, take(d, 4), mode: 3)")
+        #expect(s.ok("[e.mode, e.lengths, e.latent_steps]") == "[\"3\", [5, 5, 5, 5], [3, 3, 3, 3]]")
+        s.ok("a = evaluate(m, take(d, 4))")
+        #expect(s.ok("a.mode == \"latent\" and len(a.lengths) == 4 and min(a.lengths) >= 2 and max(a.lengths) <= 18") == "true")
+        #expect(s.ok("a.lengths == [a.latent_steps[0] + 2, a.latent_steps[1] + 2, a.latent_steps[2] + 2, a.latent_steps[3] + 2]") == "true")
+        #expect(s.ok("type(a.by_steps)") == "\"table\"")
+        // Text modes still work on a latent model.
+        #expect(s.ok("evaluate(m, take(d, 2), mode: \"cot\", max_tokens: 4).latent_steps") == "")
+    }
+
+    @Test func latentSolveShowsStopProbabilitiesAndReads() {
+        let s = distilledSession()
+        s.ok("t = solve(m, d[0].question, mode: 2)")
+        #expect(s.ok("[t.latent_steps, len(t.stop_probs), len(t.reads), t.mode]") == "[2, 3, 3, \"2\"]")
+        #expect(s.ok("t.reads[0].step == 0 and len(t.reads[1].reads_as) == 3") == "true")
+        #expect(s.ok("t.stop_probs[0] >= 0 and t.stop_probs[0] <= 1") == "true")
+        s.ok("u = solve(m, d[0].question)")
+        #expect(s.ok("len(u.stop_probs) == u.latent_steps + 1 or u.latent_steps == 16") == "true")
+    }
+
+    @Test func latentModelSavesAndLoadsWithItsFilter() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("latent").path
+        let s = distilledSession()
+        s.ok("save(m, \"\(path)\")\nm2 = load_model(\"\(path)\")")
+        #expect(s.ok("m2.latent and params(m2) == params(m)") == "true")
+        #expect(s.ok("evaluate(m2, take(d, 3), mode: 2).outputs == evaluate(m, take(d, 3), mode: 2).outputs") == "true")
+        #expect(s.ok("solve(m2, d[1].question, mode: 1).stop_probs == solve(m, d[1].question, mode: 1).stop_probs") == "true")
+    }
+
+    @Test func distillArgumentErrors() {
+        let s = tinyModelSession()
+        #expect(s.fails("distill(m, d, latent: -1)", "ValueError").contains("distill: argument 'latent'"))
+        #expect(s.fails("distill(m, d, latent: \"many\")", "TypeError").contains("distill: argument 'latent'"))
+        #expect(s.fails("distill(m, d, weight: -2)", "ValueError").contains("distill: argument 'weight'"))
+        #expect(s.fails("distill(m, [1])", "TypeError").contains("distill: argument 'data' must be a dataset"))
+        #expect(s.ok("m.latent") == "false")
+    }
+}
