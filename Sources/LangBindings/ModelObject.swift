@@ -63,7 +63,11 @@ public final class ModelObject: HostObject {
         var text = "model(dim: \(c.dimension), layers: \(c.layers), heads: \(c.heads), mlp: \(c.mlpHiddenSize), "
             + "vocab: \(c.vocabularySize)): \(Markup.grouped(parameterCount)) parameters"
         if latent != nil { text += ", latent reasoning" }
-        text += trainedSteps > 0 ? ", trained \(Markup.plural(trainedSteps, "step"))" : ", untrained"
+        if trainedSteps > 0 {
+            text += ", trained \(Markup.plural(trainedSteps, "step"))"
+        } else {
+            text += origin.hasPrefix("model(") ? ", untrained" : ", loaded from \(origin)"
+        }
         if runs.last?.run.interrupted == true { text += " (last run interrupted)" }
         return text
     }

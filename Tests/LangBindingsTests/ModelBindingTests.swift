@@ -45,7 +45,8 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: path + "/" + file))
         }
         s.ok("m2 = load_model(\"\(path)\")")
-        #expect(s.ok("params(m2) == params(m) and m2.vocab == m.vocab") == "true")
+        #expect(s.ok("params(m2) == params(m) and m2.vocab == m.vocab and not m2.latent") == "true")
+        #expect(s.ok("m2").contains("loaded from"))
         #expect(s.ok("predict(m2, \"Question: \").prob == predict(m, \"Question: \").prob") == "true")
         #expect(s.ok("tokenize(m2, d[1].question) == tokenize(m, d[1].question)") == "true")
     }
