@@ -47,6 +47,18 @@ import Testing
         #expect(s.ok("predict(m, \"Question: \").prob == before") == "false")
     }
 
+    @Test func interruptionStopsAnEvaluationBetweenBatches() {
+        let s = tinyModelSession()
+        let host = RecordingHost()
+        host.onEmit = { event in
+            if case .updateDisplay(let bundle, _) = event, bundle.plain.contains("1/8 examples") { s.interrupt() }
+        }
+        let outcome = s.execute("e = evaluate(m, take(d, 8), mode: \"cot\", max_tokens: 3, batch: 1)", host: host)
+        #expect(outcome.error?.name == "Interrupted")
+        #expect(outcome.error?.message.contains("after 1 of 8 examples") == true)
+        #expect(s.value(named: "e") == nil)
+    }
+
     @Test func divergenceIsANumericErrorNamingTheStep() {
         let s = tinyModelSession()
         let message = s.fails("sft(m, d, lr: 1e30, warmup: 0, batch: 4, epochs: 2)", "NumericError")
