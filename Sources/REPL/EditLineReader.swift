@@ -73,20 +73,31 @@ public final class EditLineReader: LineReader {
 }
 
 /// Reads one key (a whole UTF-8 sequence, returned as its Unicode scalar value). Returns EOF at
-/// end of input and when Ctrl-C interrupted the read.
+/// end of input and when Ctrl-C was pressed while waiting. The SIGINT may be delivered to any
+/// thread of the process (and then does not interrupt this `read`), so the wait polls the
+/// interrupt count every 50 ms instead of relying on `EINTR` alone.
 private let readKey: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { file in
     let fd = file.map { fileno($0) } ?? 0
+    let baseline = InterruptSignal.count
     func byte() -> Int32? {
         var value: UInt8 = 0
         while true {
-            let before = InterruptSignal.count
+            if InterruptSignal.count != baseline { return nil }
+            var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&request, 1, 50)
+            if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             let n = read(fd, &value, 1)
             if n == 1 { return Int32(value) }
-            if n < 0 && errno == EINTR && InterruptSignal.count == before { continue }
+            if n < 0 && errno == EINTR { continue }
             return nil
         }
     }
     guard let first = byte() else { return EOF }
+    // With the terminal's signal keys off, Ctrl-C arrives as a byte: treat it like the signal.
+    if first == 3 {
+        InterruptSignal.simulate()
+        return EOF
+    }
     let length = first < 0x80 ? 1 : first >> 5 == 0b110 ? 2 : first >> 4 == 0b1110 ? 3 : first >> 3 == 0b11110 ? 4 : 1
     guard length > 1 else { return first }
     var scalar = first & (0x7F >> length)
