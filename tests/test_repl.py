@@ -45,6 +45,10 @@ class Terminal:
             found = self.output.find(needle, self.mark)
             if found >= 0:
                 self.mark = found + len(needle)
+                if needle == PROMPT:
+                    # Let the line editor finish switching the terminal to raw mode; keys that
+                    # arrive within microseconds of the prompt can otherwise meet cooked mode.
+                    time.sleep(0.15)
                 return self.output[:self.mark]
             remaining = deadline - time.monotonic()
             if remaining <= 0:
