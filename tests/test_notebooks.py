@@ -1,0 +1,68 @@
+"""Executes every teaching notebook through nbclient with the latent kernel, in small size.
+
+Each notebook reads LATENT_SMALL at its top and shrinks itself to run in about a minute. The
+test fails on any cell error, and on a missing figure: every code cell that calls a plot
+builtin must have produced an image/svg+xml output.
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import subprocess
+
+import pytest
+
+LATENT_BIN = os.environ.get("LATENT_BIN")
+if not LATENT_BIN:
+    pytest.skip("LATENT_BIN is not set (the path of a built latent binary)", allow_module_level=True)
+
+import nbformat  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+from nbclient.exceptions import CellExecutionError  # noqa: E402
+
+NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+PLOT_CALL = re.compile(r"(?m)^[^#\n]*\b(hist|line|bar|scatter|heatmap|curve)\(")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def latent_kernel(tmp_path_factory: pytest.TempPathFactory):
+    """Installs the kernelspec into a temporary prefix and runs notebooks in small size."""
+    prefix = tmp_path_factory.mktemp("nb-prefix")
+    subprocess.run([LATENT_BIN, "install-kernel", "--prefix", str(prefix)], check=True, capture_output=True)
+    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "LATENT_SMALL")}
+    data = prefix / "share" / "jupyter"
+    os.environ["JUPYTER_PATH"] = str(data) + (os.pathsep + saved["JUPYTER_PATH"] if saved["JUPYTER_PATH"] else "")
+    os.environ["LATENT_SMALL"] = "1"
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def notebook_paths() -> list[pathlib.Path]:
+    return sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert notebook_paths(), f"no notebooks in {NOTEBOOKS}"
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_notebook_runs_with_figures(path: pathlib.Path):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, kernel_name="latent", timeout=600, resources={"metadata": {"path": str(NOTEBOOKS)}})
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        pytest.fail(f"{path.name}: a cell failed:\n{error}")
+    missing = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not PLOT_CALL.search(cell.source):
+            continue
+        mimes = {mime for out in cell.get("outputs", []) for mime in out.get("data", {})}
+        if "image/svg+xml" not in mimes:
+            missing.append(f"cell {index}: {cell.source.splitlines()[0]}")
+    assert not missing, f"{path.name}: figures missing in\n" + "\n".join(missing)
