@@ -1,0 +1,166 @@
+import Datasets
+import Foundation
+import Models
+import TensorCore
+import Testing
+@testable import Training
+
+/// CODI-style distillation: the loss against an independent reference, batching by latent
+/// count, the divergence guard, and latent evaluation.
+@Suite struct DistillationTests {
+    static func setup(_ n: Int = 2, layers: Int = 2, seed: Int = 7) throws -> (Dataset, Tokenizer, LatentModel) {
+        let data = try TrainingFixtures.data(n, seed: seed)
+        let tokenizer = Tokenizer(building: data)
+        let teacher = try TrainingFixtures.model(for: tokenizer, dimension: 16, layers: layers, seed: 3)
+        for p in teacher.parameters() where p.rank == 2 { for i in 0..<p.count { p.data[i] *= 5 } }
+        return (data, tokenizer, try LatentModel(teacher: teacher, tokenizer: tokenizer, seed: 1))
+    }
+
+    /// −log softmax(masked row)[target] in Double.
+    func maskedCE(_ row: ArraySlice<Float>, target: Int, binary: Bool, tokenizer: Tokenizer) -> Double {
+        let v = Array(row).enumerated().map { j, x -> Double in
+            let latent = j == tokenizer.continueID || j == tokenizer.stopID
+            if binary { return latent ? Double(x) : -.infinity }
+            return latent || j == tokenizer.endID ? -.infinity : Double(x)
+        }
+        let m = v.max()!
+        return m + log(v.map { exp($0 - m) }.reduce(0, +)) - v[target]
+    }
+
+    @Test func lossMatchesAReferenceComputation() throws {
+        let (data, tokenizer, model) = try Self.setup()
+        let n = 2
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: n) }
+        #expect(examples[0].student.ids.count != examples[1].student.ids.count, "left padding should be exercised")
+        let loss = try DistillationLoss.compute(model: model, batch: DistillationBatch(examples, tokenizer: tokenizer))
+        // Reference: every example on its own, no cache, the recurrence by repeated full forwards.
+        let base = model.base, v = tokenizer.count, d = 16
+        var teacherTerms: [Double] = [], studentTerms: [Double] = []
+        var teacherStates: [[[Float]]] = [], studentStates: [[[Float]]] = []
+        try Autograd.withoutGrad {
+            for e in examples {
+                let t = e.teacher.ids
+                let out = try base.forward(TokenBatch(rows: [Array(t.dropLast())], padID: 0), hiddenRows: [e.teacher.answerAnchor])
+                for i in (e.teacher.promptCount - 1)..<(t.count - 1) {
+                    teacherTerms.append(maskedCE(out.logits.scalars[(i * v)..<((i + 1) * v)], target: t[i + 1], binary: false, tokenizer: tokenizer))
+                }
+                teacherStates.append(out.layerStates.map(\.scalars))
+                let s = e.student.ids
+                let startPos = e.student.promptCount
+                var inputs = base.embed(Array(s[0...startPos]), shape: [startPos + 1]).scalars
+                for _ in 0..<n {
+                    let len = inputs.count / d
+                    let h = try base.forward(embeddings: Tensor(inputs, shape: [1, len, d]), starts: [0]).hidden
+                    inputs += model.filter(Tensor(Array(h.scalars[((len - 1) * d)...]), shape: [1, d])).scalars
+                }
+                let tailIDs = [tokenizer.endID] + Array(s[(startPos + n + 2)..<(s.count - 1)])
+                inputs += base.embed(tailIDs, shape: [tailIDs.count]).scalars
+                let len = inputs.count / d
+                #expect(len == s.count - 1)
+                let out2 = try base.forward(embeddings: Tensor(inputs, shape: [1, len, d]), starts: [0], hiddenRows: [e.student.answerAnchor])
+                for i in (startPos - 1)..<(s.count - 1) {
+                    let binary = i >= startPos && i <= startPos + n
+                    studentTerms.append(maskedCE(out2.logits.scalars[(i * v)..<((i + 1) * v)], target: s[i + 1], binary: binary, tokenizer: tokenizer))
+                }
+                studentStates.append(out2.layerStates.map(\.scalars))
+            }
+        }
+        let ceT = teacherTerms.reduce(0, +) / Double(teacherTerms.count)
+        let ceS = studentTerms.reduce(0, +) / Double(studentTerms.count)
+        var distill = 0.0
+        for l in 0..<2 {
+            let t = teacherStates.flatMap { $0[l] }.map(Double.init), s = studentStates.flatMap { $0[l] }.map(Double.init)
+            let smooth = zip(s, t).map { a, b in abs(a - b) < 1 ? 0.5 * (a - b) * (a - b) : abs(a - b) - 0.5 }.reduce(0, +) / Double(t.count)
+            let mean = t.reduce(0, +) / Double(t.count)
+            let std = (t.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(t.count - 1)).squareRoot()
+            distill += smooth / (std + 1e-8) / 2
+        }
+        #expect(abs(loss.teacherCE - ceT) < 1e-4 * max(1, ceT), "\(loss.teacherCE) vs \(ceT)")
+        #expect(abs(loss.studentCE - ceS) < 1e-4 * max(1, ceS), "\(loss.studentCE) vs \(ceS)")
+        #expect(abs(loss.distillation - distill) < 1e-4 * max(1, distill), "\(loss.distillation) vs \(distill)")
+        let total = ceT + ceS + 20 * distill
+        #expect(abs(Double(loss.total.item) - total) < 1e-4 * max(1, total))
+        #expect(distill > 0 && loss.latentNorms.count == n)
+    }
+
+    @Test func batchesHoldOneLatentCount() throws {
+        let data = try Dataset.arith(n: 60, steps: 1...4, seed: 3)
+        let tokenizer = Tokenizer(building: data)
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: LatentCountTarget.byStep.count(for: $0)) }
+        #expect(Set(examples.map(\.latentCount)).count > 1)
+        let plan = DistillationTrainer.plan(examples, batchSize: 8, batchesPerChunk: 2, epoch: 0, seed: 1)
+        #expect(plan.flatMap { $0 }.sorted() == Array(0..<60))
+        for batch in plan { #expect(Set(batch.map { examples[$0].latentCount }).count == 1) }
+        #expect(examples.allSatisfy { $0.latentCount == min(10, $0.stepCount + 5) })
+    }
+
+    func guardParameters(steps: Int) -> DistillationTrainer.Parameters {
+        var p = DistillationTrainer.Parameters()
+        p.latent = .fixed(1)
+        p.batchSize = 4
+        p.maximumSteps = steps
+        p.epochs = 100
+        p.warmupSteps = 0
+        p.minimumLearningRateFraction = 1
+        p.learningRate = 3e-3
+        p.snapshotInterval = 5
+        p.spikeWindow = 3
+        return p
+    }
+
+    @Test func divergenceGuardRollsBack() throws {
+        let (data, tokenizer, reference) = try Self.setup(8, layers: 1)
+        _ = try DistillationTrainer.train(model: reference, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 5))
+        // NaN at step 8: steps 6 and 7 are undone, the weights are those after step 5.
+        let (_, _, model) = try Self.setup(8, layers: 1)
+        let run = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 8),
+                                                onEvent: { _ in .continue }, lossOverride: { $0 == 8 ? .nan : $1 })
+        #expect(run.metrics["rollback_step"] == [8])
+        #expect(run.losses.count == 7)
+        for (a, b) in zip(reference.parameters(), model.parameters()) { #expect(a.scalars == b.scalars) }
+        // A spike (> 3 × the mean of the last 3 losses) also rolls back, and halves the rate.
+        let (_, _, spiky) = try Self.setup(8, layers: 1)
+        let run2 = try DistillationTrainer.train(model: spiky, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 9),
+                                                 onEvent: { _ in .continue }, lossOverride: { $0 == 7 ? $1 * 100 : $1 })
+        #expect(run2.metrics["rollback_step"] == [7])
+        let lr = run2.metrics["lr"]!
+        #expect(lr.count == 8 && abs(lr.last! - 1.5e-3) < 1e-9 && abs(lr.first! - 3e-3) < 1e-9)
+        // Too many rollbacks: a clear error.
+        var p = guardParameters(steps: 4)
+        p.maximumRollbacks = 1
+        let (_, _, doomed) = try Self.setup(8, layers: 1)
+        #expect(throws: TrainingError.self) {
+            try DistillationTrainer.train(model: doomed, tokenizer: tokenizer, data: data, parameters: p,
+                                          onEvent: { _ in .continue }, lossOverride: { $0 >= 2 ? .nan : $1 })
+        }
+    }
+
+    @Test func distillLearnsAndEvaluates() throws {
+        let (data, tokenizer, model) = try Self.setup(8, layers: 1)
+        var p = DistillationTrainer.Parameters()
+        p.latent = .fixed(2)
+        p.batchSize = 8
+        p.epochs = 12
+        p.warmupSteps = 2
+        p.learningRate = 1e-2
+        var events = 0
+        let run = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p) { event in
+            if case .step = event { events += 1 }
+            return events == 10 ? .stop : .continue
+        }
+        #expect(run.steps == 10 && run.interrupted)
+        #expect(run.losses.last! < run.losses.first!, "\(run.losses)")
+        #expect(run.metrics["latent_norm_by_step"]?.count == 2)
+        let eval = try LatentEvaluator.evaluate(model: model, tokenizer: tokenizer, data: data, policy: .forced(3), batchSize: 3)
+        #expect(eval.latentSteps == [Int](repeating: 3, count: 8))
+        #expect(eval.result.lengths == [Int](repeating: 5, count: 8))
+        #expect(eval.result.outputs.count == 8)
+        let adaptive = try LatentEvaluator.evaluate(model: model, tokenizer: tokenizer, data: data, policy: .adaptive(cap: 4))
+        #expect(adaptive.result.lengths == adaptive.latentSteps.map { $0 + 2 })
+        let trace = try LatentEvaluator.solve(model: model, tokenizer: tokenizer, question: data[0].question)
+        #expect(trace.steps.count == trace.latentSteps + 1 && trace.steps.allSatisfy { $0.topTokens.count == 3 })
+        #expect(trace.reasoningLength == trace.latentSteps + 2)
+        let sweep = try LatentEvaluator.sweep(model: model, tokenizer: tokenizer, data: data, counts: 0...2)
+        #expect(sweep.map(\.count) == [0, 1, 2])
+    }
+}
