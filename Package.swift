@@ -64,6 +64,14 @@ let package = Package(
 
 /// Numeric code is compiled with bounds checks off in release builds: the kernels index raw
 /// buffers in tight loops, and their shapes are checked once at the op boundary instead.
+/// On x86-64 the kernels are also compiled for AVX2 + FMA (every x86-64 CPU since 2013); set
+/// LATENT_PORTABLE=1 when building for an older CPU.
 var engineSettings: [SwiftSetting] {
-    [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+    var flags = ["-Ounchecked", "-wmo"]
+    #if arch(x86_64)
+    if Context.environment["LATENT_PORTABLE"] != "1" {
+        flags += ["-target-cpu", "haswell"]
+    }
+    #endif
+    return [.unsafeFlags(flags, .when(configuration: .release))]
 }
