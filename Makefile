@@ -58,9 +58,14 @@ lab: deps release
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 # --- benchmarks ------------------------------------------------------------------------------
+# TORCH_PYTHON: a Python with torch for the model peer (never installed by this Makefile).
+TORCH_PYTHON ?= $(PY)
 bench: deps release
 	$(RELEASE_BIN) bench ops
-	@bash tools/bench-model.sh $(RELEASE_BIN) $(PY)
+	$(RELEASE_BIN) bench lang
+	@bash tools/bench-model.sh $(RELEASE_BIN) $(TORCH_PYTHON)
+	$(RELEASE_BIN) install-kernel --sys-prefix --python $(abspath $(PY)) >/dev/null
+	$(PY) ../shared/bench/kernel_latency.py python3 latent --code-for latent='1+1'
 
 clean:
 	rm -rf .build
