@@ -35,11 +35,15 @@ extension KernelCore {
                     "traceback": .array(traceback.map(JSONValue.string)),
                 ])
             }
+            // Only requests that were already queued when the cell failed are aborted: take
+            // them off the socket before the reply goes out, so that a request a client sends
+            // after seeing the error reply always runs.
+            let queued = request.stopOnError ? takeQueuedShellFrames() : []
             reply(to: message, on: .shell, content: [
                 "status": "error", "execution_count": .int(count), "ename": .string(error.name),
                 "evalue": .string(error.message), "traceback": .array(traceback.map(JSONValue.string)),
             ])
-            return request.stopOnError ? { [self] in abortQueuedExecutes() } : nil
+            return request.stopOnError ? { [self] in abortQueuedExecutes(queued) } : nil
         }
 
         if let result = outcome.result, !request.silent {
@@ -80,11 +84,18 @@ extension KernelCore {
         return results
     }
 
-    /// After a failed cell with `stop_on_error`: every execute request already waiting on
-    /// shell is answered with an error (`ExecutionAborted`) instead of running; other
+    /// The shell messages waiting on the socket right now.
+    func takeQueuedShellFrames() -> [[[UInt8]]] {
+        var queued: [[[UInt8]]] = []
+        while let frames = transport.pendingShellFrames() { queued.append(frames) }
+        return queued
+    }
+
+    /// After a failed cell with `stop_on_error`: every execute request that was waiting on
+    /// shell (`queued`) is answered with an error (`ExecutionAborted`) instead of running; other
     /// requests waiting there are served normally.
-    func abortQueuedExecutes() {
-        while let frames = transport.pendingShellFrames() {
+    func abortQueuedExecutes(_ queued: [[[UInt8]]]) {
+        for frames in queued {
             guard let (message, request) = decode(frames, channel: .shell) else { continue }
             guard case .execute = request else {
                 dispatchShell(message, request)
