@@ -53,9 +53,12 @@ test: deps
 	$(MAKE) integration
 
 # --- the main job ----------------------------------------------------------------------------
+# LAB_FLAGS: extra flags for `jupyter lab` (e.g. --no-browser --port 8899).
+LAB_FLAGS ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: deps release
 	$(RELEASE_BIN) install-kernel --sys-prefix --python $(abspath $(PY))
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_FLAGS)
 
 # --- benchmarks ------------------------------------------------------------------------------
 # TORCH_PYTHON: a Python with torch for the model peer (never installed by this Makefile).
