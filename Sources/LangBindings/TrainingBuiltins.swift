@@ -29,17 +29,8 @@ enum TrainingBuiltins {
             p.learningRate = try positiveNumber(args, "lr")
             p.batchSize = try ModelBuiltins.positive(args, "batch")
             p.chainOfThought = try args.bool("cot")
-            if let steps = try args.optionalInt("steps") {
-                guard steps >= 1 else { throw args.valueError("steps", "must be at least 1 (or nil for no cap), got \(steps)") }
-                p.maximumSteps = steps
-            }
-            if !args["seconds"].isNull { p.timeBudget = try positiveNumber(args, "seconds") }
-            p.warmupSteps = try args.int("warmup")
-            guard p.warmupSteps >= 0 else { throw args.valueError("warmup", "must be 0 or more, got \(p.warmupSteps)") }
-            let seed = try args.int("seed")
-            guard seed >= 0 else { throw args.valueError("seed", "must be 0 or more, got \(seed)") }
-            p.seed = UInt64(seed)
-            guard !data.dataset.isEmpty else { throw args.valueError("data", "is empty; pass a dataset with at least one example") }
+            let length = try RunLength(args, data: data)
+            (p.maximumSteps, p.timeBudget, p.warmupSteps, p.seed) = (length.maximumSteps, length.timeBudget, length.warmupSteps, length.seed)
             let parameters = p
             var driver = TrainingDriver(kind: "sft", model: model, settings: settings(args), context: context)
             driver.timeBudget = parameters.timeBudget
@@ -83,18 +74,9 @@ enum TrainingBuiltins {
             let weight = try args.number("weight")
             guard weight.isFinite, weight >= 0 else { throw args.valueError("weight", "must be 0 or more, got \(Markup.number(weight))") }
             p.distillWeight = weight
-            if let steps = try args.optionalInt("steps") {
-                guard steps >= 1 else { throw args.valueError("steps", "must be at least 1 (or nil for no cap), got \(steps)") }
-                p.maximumSteps = steps
-            }
-            if !args["seconds"].isNull { p.timeBudget = try positiveNumber(args, "seconds") }
-            p.warmupSteps = try args.int("warmup")
-            guard p.warmupSteps >= 0 else { throw args.valueError("warmup", "must be 0 or more, got \(p.warmupSteps)") }
-            let seed = try args.int("seed")
-            guard seed >= 0 else { throw args.valueError("seed", "must be 0 or more, got \(seed)") }
-            p.seed = UInt64(seed)
-            guard !data.dataset.isEmpty else { throw args.valueError("data", "is empty; pass a dataset with at least one example") }
-            let latent = try EngineErrors.run("distill", "model") { try model.latentModel(seed: UInt64(seed)) }
+            let length = try RunLength(args, data: data)
+            (p.maximumSteps, p.timeBudget, p.warmupSteps, p.seed) = (length.maximumSteps, length.timeBudget, length.warmupSteps, length.seed)
+            let latent = try EngineErrors.run("distill", "model") { try model.latentModel(seed: length.seed) }
             let parameters = p
             var driver = TrainingDriver(kind: "distill", model: model, settings: settings(args), context: context)
             driver.timeBudget = parameters.timeBudget
@@ -102,6 +84,29 @@ enum TrainingBuiltins {
                 try DistillationTrainer.train(model: latent, tokenizer: model.tokenizer, data: data.dataset,
                                               parameters: parameters, onEvent: onEvent)
             }
+        }
+    }
+
+    /// The labels every trainer shares — `steps`, `seconds`, `warmup`, `seed` — checked once,
+    /// together with a non-empty `data`.
+    struct RunLength {
+        var maximumSteps: Int?
+        var timeBudget: Double?
+        var warmupSteps: Int
+        var seed: UInt64
+
+        init(_ args: Arguments, data: DatasetObject) throws {
+            if let steps = try args.optionalInt("steps") {
+                guard steps >= 1 else { throw args.valueError("steps", "must be at least 1 (or nil for no cap), got \(steps)") }
+                maximumSteps = steps
+            }
+            if !args["seconds"].isNull { timeBudget = try positiveNumber(args, "seconds") }
+            warmupSteps = try args.int("warmup")
+            guard warmupSteps >= 0 else { throw args.valueError("warmup", "must be 0 or more, got \(warmupSteps)") }
+            let seed = try args.int("seed")
+            guard seed >= 0 else { throw args.valueError("seed", "must be 0 or more, got \(seed)") }
+            self.seed = UInt64(seed)
+            guard !data.dataset.isEmpty else { throw args.valueError("data", "is empty; pass a dataset with at least one example") }
         }
     }
 
