@@ -26,14 +26,16 @@ struct OptimizerLoop {
         ], beta1: Float(p.beta1), beta2: Float(p.beta2), epsilon: 1e-8)
     }
 
-    /// Runs until the planned steps, the time budget or a stop request. `nextBatch(step)`
-    /// returns the batch of 0-based step `step` and its epoch.
+    /// Runs until the planned steps, the time budget or a stop request. `nextBatch(step,
+    /// workers)` returns the batch of 0-based step `step` cut into at most `workers` shards
+    /// (see ``DataParallel``), and its epoch.
     func run(
-        examples: Int, onEvent: (TrainingEvent) -> TrainingControl,
-        nextBatch: (Int) throws -> (TrainingBatch, Int)
+        examples: Int, workers: Int = DataParallel.defaultWorkers, onEvent: (TrainingEvent) -> TrainingControl,
+        nextBatch: (_ step: Int, _ workers: Int) throws -> ([TrainingBatch], Int)
     ) throws -> TrainingRun {
         let p = parameters
         let optimizer = Self.optimizer(for: model, parameters: p)
+        let parallel = try DataParallel(model: model, workers: workers)
         let weights = model.parameters()
         let peak = p.learningRate
         let floor = peak * p.minimumLearningRateFraction
@@ -68,17 +70,19 @@ struct OptimizerLoop {
         var step = 0
         while step < plannedSteps && !stopRequested {
             if let budget = p.timeBudget, elapsed() >= budget { break }
-            let (batch, epoch) = try nextBatch(step)
-            guard batch.targetTokens > 0 else { step += 1; continue }
+            let (shards, epoch) = try nextBatch(step, parallel.workers)
+            let batchTokens = shards.reduce(0) { $0 + $1.tokens }
+            let targetTokens = shards.reduce(0) { $0 + $1.targetTokens }
+            guard targetTokens > 0 else { step += 1; continue }
             optimizer.zeroGrad()
-            let loss = try SFTTrainer.loss(model: model, batch: batch)
-            let value = Double(loss.item)
+            let value = try parallel.lossAndGradients(shards, targetTokens: \.targetTokens) { model, shard in
+                try SFTTrainer.loss(model: model, batch: shard)
+            }
             guard value.isFinite else {
-                loss.detachGraph()
+                optimizer.zeroGrad()
                 _ = finish(interrupted: true)
                 throw TrainingError.nonFinite(step: step + 1, loss: value)
             }
-            loss.backward()
             let norm = Double(clipGradientNorm(weights, maxNorm: Float(p.gradientClip)))
             guard norm.isFinite else {
                 optimizer.zeroGrad()
@@ -88,11 +92,11 @@ struct OptimizerLoop {
             let lr = learningRate(step: step)
             optimizer.step(learningRate: Float(lr))
             step += 1
-            tokens += batch.tokens
+            tokens += batchTokens
             let seconds = elapsed()
             let report = TrainingStep(
                 step: step, totalSteps: plannedSteps, epoch: epoch, loss: value, learningRate: lr,
-                gradientNorm: norm, targetTokens: batch.targetTokens, tokens: batch.tokens,
+                gradientNorm: norm, targetTokens: targetTokens, tokens: batchTokens,
                 elapsed: seconds, tokensPerSecond: Double(tokens) / max(seconds, 1e-9))
             run.losses.append(value)
             run.steps = step

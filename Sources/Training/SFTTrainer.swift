@@ -66,10 +66,13 @@ public enum SFTTrainer {
         }
     }
 
-    /// Mean next-token cross-entropy of `model` on `batch` (a scalar with its graph).
+    /// Mean next-token cross-entropy of `model` on `batch` (a scalar with its graph). Logits
+    /// are computed only at positions that have a target (about half of a CoT batch is the
+    /// question, which carries no loss).
     public static func loss(model: LlamaModel, batch: TrainingBatch) throws -> Tensor {
-        let logits = try model.forward(batch.inputs).logits
-        return ModelOps.crossEntropy(logits: logits, targets: batch.targets)
+        let rows = batch.targets.indices.filter { batch.targets[$0] != ModelOps.ignoredTarget }
+        let logits = try model.forward(batch.inputs, logitRows: rows).logits
+        return ModelOps.crossEntropy(logits: logits, targets: rows.map { batch.targets[$0] })
     }
 
     /// Trains `model` in place.
@@ -100,10 +103,11 @@ public enum SFTTrainer {
                                max(1, Int((p.epochs * Double(batcher.batchesPerEpoch)).rounded(.up))))
         let loop = OptimizerLoop(model: model, parameters: p, plannedSteps: plannedSteps)
         var plan: (epoch: Int, batches: [[Int]]) = (-1, [])
-        return try loop.run(examples: data.count, onEvent: onEvent) { step in
+        return try loop.run(examples: data.count, onEvent: onEvent) { step, workers in
             let epoch = step / batcher.batchesPerEpoch
             if plan.epoch != epoch { plan = (epoch, batcher.plan(epoch: epoch, seed: p.seed)) }
-            return (batcher.batch(plan.batches[step % batcher.batchesPerEpoch]), epoch)
+            let rows = plan.batches[step % batcher.batchesPerEpoch]
+            return (DataParallel.shards(rows, workers: workers).map { batcher.batch($0) }, epoch)
         }
     }
 }

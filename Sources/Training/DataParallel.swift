@@ -1,0 +1,132 @@
+// DataParallel: one optimizer step's forward and backward split across threads by batch rows.
+//
+// Why: at this model size (dim 128) every GEMM is small, and OpenBLAS's own threading spends a
+// large share of each call synchronising and yielding (a profile of CoT SFT on 2 threads showed
+// about a quarter of the time in sched_yield and the scheduler), while the elementwise kernels
+// between GEMMs run on one thread. Splitting the batch instead — each worker runs a whole
+// forward and backward of its rows with single-threaded OpenBLAS — keeps both cores busy on
+// useful work, the way data-parallel training splits a batch across devices.
+//
+// Each worker has a replica of the model whose parameter tensors SHARE the weights' storage
+// but own their gradient buffers; after the backward passes the replicas' gradients are added
+// into the model's. The loss of a shard is weighted by its share of the batch's target tokens,
+// so the sum is exactly the mean cross-entropy over the whole batch.
+
+import Dispatch
+import Foundation
+import Models
+import TensorCore
+
+/// Model replicas that share weights, for splitting a batch's forward and backward across
+/// threads. Worker 0 is the model itself.
+final class DataParallel {
+    /// The model (index 0) and its replicas.
+    let models: [LlamaModel]
+    private let parameterLists: [[Tensor]]
+
+    /// Replicas for `workers` threads (at least 1; 1 means no splitting).
+    init(model: LlamaModel, workers: Int) throws {
+        var models = [model]
+        for _ in 1..<max(1, workers) {
+            let shared = Dictionary(uniqueKeysWithValues: model.namedParameters().map {
+                ($0.name, Tensor(storage: $0.tensor.storage, shape: $0.tensor.shape))
+            })
+            models.append(try LlamaModel(configuration: model.configuration, tensors: shared))
+        }
+        self.models = models
+        parameterLists = models.map { $0.parameters() }
+    }
+
+    var workers: Int { models.count }
+
+    /// The number of workers a step should use: the engine's thread count, unless the
+    /// `LATENT_DATA_PARALLEL=0` environment variable turns splitting off.
+    static var defaultWorkers: Int {
+        if let flag = ProcessInfo.processInfo.environment["LATENT_DATA_PARALLEL"], flag == "0" { return 1 }
+        return max(1, Engine.defaultThreads)
+    }
+
+    /// Splits `rows` (indices into a batch) into at most `workers` interleaved shards, so that
+    /// each gets rows of every length in a length-sorted batch.
+    static func shards<T>(_ rows: [T], workers: Int) -> [[T]] {
+        let n = max(1, min(workers, rows.count))
+        return (0..<n).map { w in stride(from: w, to: rows.count, by: n).map { rows[$0] } }
+    }
+
+    /// Runs `loss(model, shard)` for each shard on its own thread, backpropagates each shard's
+    /// loss weighted by its share of the target tokens, and leaves the summed gradients on the
+    /// model's parameters. Returns the batch loss (token-weighted mean of the shard losses);
+    /// it is not finite when any shard's is, and then no gradient is left behind.
+    ///
+    /// `loss` must return a mean over the shard's `targetTokens(shard)` targets.
+    func lossAndGradients<Shard>(
+        _ shards: [Shard], targetTokens: (Shard) -> Int,
+        loss: (LlamaModel, Shard) throws -> Tensor
+    ) throws -> Double {
+        precondition(shards.count <= models.count, "more shards than workers")
+        let total = Double(shards.reduce(0) { $0 + targetTokens($1) })
+        guard total > 0 else { return 0 }
+        var results = [Result<Double, Error>](repeating: .success(0), count: shards.count)
+        func work(_ i: Int) -> Result<Double, Error> {
+            let weight = Double(targetTokens(shards[i])) / total
+            guard weight > 0 else { return .success(0) }
+            return Result {
+                let value = try loss(models[i], shards[i])
+                let v = Double(value.item)
+                if v.isFinite {
+                    value.backward(gradient: Tensor(scalar: Float(weight)))
+                } else {
+                    value.detachGraph()
+                }
+                return v * weight
+            }
+        }
+        if shards.count == 1 {
+            results[0] = work(0)
+        } else {
+            let previous = BLAS.threads
+            BLAS.setThreads(1)
+            defer { BLAS.setThreads(previous) }
+            results.withUnsafeMutableBufferPointer { out in
+                let box = UnsafeSendableResults(out)
+                withoutActuallyEscaping(work) { work in
+                    let job = UnsafeSendableWork(work)
+                    DispatchQueue.concurrentPerform(iterations: shards.count) { i in box.buffer[i] = job.body(i) }
+                }
+            }
+        }
+        var sum = 0.0
+        for r in results { sum += try r.get() }
+        if sum.isFinite { gatherGradients(workers: shards.count) } else { clearReplicaGradients() }
+        return sum
+    }
+
+    /// Adds the replicas' gradients into the model's and zeroes them.
+    private func gatherGradients(workers: Int) {
+        guard workers > 1 else { return }
+        for w in 1..<workers {
+            for (main, replica) in zip(parameterLists[0], parameterLists[w]) {
+                guard let g = replica.grad else { continue }
+                let dst = main.gradBuffer(), src = g.data
+                for i in 0..<main.count { dst[i] += src[i] }
+                replica.zeroGrad()
+            }
+        }
+    }
+
+    private func clearReplicaGradients() {
+        for list in parameterLists.dropFirst() { for p in list { p.zeroGrad() } }
+    }
+}
+
+/// Hands the per-worker result slots to `concurrentPerform`; each worker writes only its own.
+private struct UnsafeSendableResults: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Result<Double, Error>>
+    init(_ buffer: UnsafeMutableBufferPointer<Result<Double, Error>>) { self.buffer = buffer }
+}
+
+/// Hands the non-escaping worker body to `concurrentPerform`, which returns before it ends.
+private struct UnsafeSendableWork: @unchecked Sendable {
+    let body: (Int) -> Result<Double, Error>
+    init(_ body: @escaping (Int) -> Result<Double, Error>) { self.body = body }
+}
