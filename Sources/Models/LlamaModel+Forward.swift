@@ -12,11 +12,13 @@ extension LlamaModel {
     ///   - hiddenRows: flat row indices `b·T + t` at which to return every block's hidden
     ///     state (``ModelOutput/layerStates``).
     ///   - lastPositionOnly: compute logits for the last position of each row only (`[B, 1, V]`).
+    ///   - logitRows: compute logits only at these flat rows `b·T + t` (`[rows.count, V]`):
+    ///     training needs them only where a target is, and the output head is the widest matrix.
     /// - Throws: ``ModelError/invalidInput(_:)`` for ids outside the vocabulary or sequences
     ///   longer than the model's maximum length (or the cache's capacity).
     public func forward(
         _ batch: TokenBatch, cache: KeyValueCache? = nil, hiddenRows: [Int]? = nil,
-        lastPositionOnly: Bool = false
+        lastPositionOnly: Bool = false, logitRows: [Int]? = nil
     ) throws -> ModelOutput {
         let v = configuration.vocabularySize
         if let bad = batch.tokens.first(where: { $0 < 0 || $0 >= v }) {
@@ -24,7 +26,7 @@ extension LlamaModel {
         }
         let x = ModelOps.embedding(embedding, ids: batch.tokens, shape: [batch.batchSize, batch.length])
         return try forward(embeddings: x, starts: batch.starts, cache: cache, hiddenRows: hiddenRows,
-                           lastPositionOnly: lastPositionOnly)
+                           lastPositionOnly: lastPositionOnly, logitRows: logitRows)
     }
 
     /// Runs the decoder over input vectors `x` (`[B, T, D]`) instead of token ids — the entry
@@ -32,7 +34,7 @@ extension LlamaModel {
     /// Build token inputs with ``embed(_:)``. Parameters as in ``forward(_:cache:hiddenRows:lastPositionOnly:)``.
     public func forward(
         embeddings x: Tensor, starts: [Int], cache: KeyValueCache? = nil, hiddenRows: [Int]? = nil,
-        lastPositionOnly: Bool = false
+        lastPositionOnly: Bool = false, logitRows: [Int]? = nil
     ) throws -> ModelOutput {
         let c = configuration
         guard x.rank == 3, x.dim(2) == c.dimension else {
@@ -59,6 +61,9 @@ extension LlamaModel {
         if let rows = hiddenRows, let bad = rows.first(where: { $0 < 0 || $0 >= b * t }) {
             throw ModelError.invalidInput("hidden-state row \(bad) is outside 0..<\(b * t)")
         }
+        if let rows = logitRows, let bad = rows.first(where: { $0 < 0 || $0 >= b * t }) {
+            throw ModelError.invalidInput("logit row \(bad) is outside 0..<\(b * t)")
+        }
         var positions = [Int](repeating: 0, count: b * t)
         for row in 0..<b {
             for i in 0..<t { positions[row * t + i] = max(0, past + i - rowStarts[row]) }
@@ -84,9 +89,14 @@ extension LlamaModel {
         cache?.advance(by: t)
         let final = ModelOps.rmsNorm(h, weight: finalNorm, epsilon: epsilon)
         if let rows = hiddenRows { states.append(ModelOps.gatherRows(final, rows: rows)) }
-        let headInput = lastPositionOnly
-            ? ModelOps.gatherRows(final, rows: (0..<b).map { $0 * t + t - 1 }).reshaped([b, 1, d])
-            : final
+        let headInput: Tensor
+        if let rows = logitRows {
+            headInput = ModelOps.gatherRows(final, rows: rows)
+        } else if lastPositionOnly {
+            headInput = ModelOps.gatherRows(final, rows: (0..<b).map { $0 * t + t - 1 }).reshaped([b, 1, d])
+        } else {
+            headInput = final
+        }
         let logits = ModelOps.linear(headInput, weight: embedding)
         return ModelOutput(logits: logits, hidden: final, layerStates: states)
     }

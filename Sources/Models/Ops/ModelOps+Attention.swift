@@ -29,9 +29,11 @@ extension ModelOps {
                          saved: recording ? probabilities.pointer : nil)
         if recording {
             y.recordOp(inputs: [q, k, v]) { y in
-                let dq = q.requiresGrad ? q.gradBuffer() : nil
-                let dk = k.requiresGrad ? k.gradBuffer() : nil
-                let dv = v.requiresGrad ? v.gradBuffer() : nil
+                // New gradient buffers are overwritten (every head of every row writes its
+                // slice), existing ones accumulated.
+                let dq = q.requiresGrad ? q.gradTarget() : nil
+                let dk = k.requiresGrad ? k.gradTarget() : nil
+                let dv = v.requiresGrad ? v.gradTarget() : nil
                 geometry.backward(q: q.data, k: k.data, v: v.data, dOut: y.gradBuffer(),
                                   probabilities: probabilities.pointer, dq: dq, dk: dk, dv: dv)
             }
@@ -83,10 +85,11 @@ struct AttentionGeometry {
                         continue
                     }
                     let count = last - start + 1
-                    let m = maximumOf(pi + start, count)
-                    for j in start...last { pi[j] = fastExp(pi[j] - m) }
-                    let inv = 1 / sumOf(pi + start, count)
-                    for j in start...last { pi[j] *= inv }
+                    let row = pi + start
+                    let m = maximumOf(row, count)
+                    for j in 0..<count { row[j] = fastExp(row[j] - m) }
+                    let inv = 1 / sumOf(row, count)
+                    for j in 0..<count { row[j] *= inv }
                     if start > 0 { pi.update(repeating: 0, count: start) }
                     if last + 1 < s { (pi + last + 1).update(repeating: 0, count: s - last - 1) }
                 }
@@ -131,8 +134,9 @@ struct AttentionGeometry {
     func backward(
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
         dOut: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
-        dq: UnsafeMutablePointer<Float>?, dk: UnsafeMutablePointer<Float>?,
-        dv: UnsafeMutablePointer<Float>?
+        dq: (pointer: UnsafeMutablePointer<Float>, overwrite: Bool)?,
+        dk: (pointer: UnsafeMutablePointer<Float>, overwrite: Bool)?,
+        dv: (pointer: UnsafeMutablePointer<Float>, overwrite: Bool)?
     ) {
         let (t, s, d, dh) = (queries, keys, dim, headDimension)
         let scale = self.scale
@@ -148,7 +152,7 @@ struct AttentionGeometry {
                 let gb = dOut + row * t * d + head * dh
                 if let dv {  // dV[S, Dh] += Pᵀ dO
                     BLAS.gemm(transposeA: true, m: s, n: dh, k: t, a: p, lda: s, b: gb, ldb: d,
-                              beta: 1, c: dv + row * keyBatchStride + head * dh, ldc: d)
+                              beta: dv.overwrite ? 0 : 1, c: dv.pointer + row * keyBatchStride + head * dh, ldc: d)
                 }
                 guard dq != nil || dk != nil else { continue }
                 // dP[T, S] = dO vᵀ, then dS = P ⊙ (dP − rowsum(dP ⊙ P)) · scale, in place.
@@ -160,12 +164,12 @@ struct AttentionGeometry {
                     for j in 0..<s { di[j] = pi[j] * (di[j] - dot) * scale }
                 }
                 if let dq {  // dQ[T, Dh] += dS k
-                    BLAS.gemm(m: t, n: dh, k: s, a: dp, lda: s, b: kb, ldb: d, beta: 1,
-                              c: dq + row * t * d + head * dh, ldc: d)
+                    BLAS.gemm(m: t, n: dh, k: s, a: dp, lda: s, b: kb, ldb: d, beta: dq.overwrite ? 0 : 1,
+                              c: dq.pointer + row * t * d + head * dh, ldc: d)
                 }
                 if let dk {  // dK[S, Dh] += dSᵀ q
                     BLAS.gemm(transposeA: true, m: s, n: dh, k: t, a: dp, lda: s, b: qb, ldb: d,
-                              beta: 1, c: dk + row * keyBatchStride + head * dh, ldc: d)
+                              beta: dk.overwrite ? 0 : 1, c: dk.pointer + row * keyBatchStride + head * dh, ldc: d)
                 }
             }
         }

@@ -46,11 +46,23 @@ extension ModelOps {
         if recording {
             loss.recordOp(inputs: [logits]) { loss in
                 let g = loss.gradBuffer()[0] / Float(active.count)
-                let dx = logits.gradBuffer()
-                for (a, r) in active.enumerated() {
-                    let p = probabilities.pointer + a * v, dr = dx + r * v
-                    for j in 0..<v { dr[j] += g * p[j] }
-                    dr[targets[r]] -= g
+                let (dx, overwrite) = logits.gradTarget()
+                if overwrite {  // a new buffer: rows without a target get zeros
+                    var next = 0
+                    for (a, r) in active.enumerated() {
+                        if next < r { (dx + next * v).update(repeating: 0, count: (r - next) * v) }
+                        next = r + 1
+                        let p = probabilities.pointer + a * v, dr = dx + r * v
+                        for j in 0..<v { dr[j] = g * p[j] }
+                        dr[targets[r]] -= g
+                    }
+                    if next < rows { (dx + next * v).update(repeating: 0, count: (rows - next) * v) }
+                } else {
+                    for (a, r) in active.enumerated() {
+                        let p = probabilities.pointer + a * v, dr = dx + r * v
+                        for j in 0..<v { dr[j] += g * p[j] }
+                        dr[targets[r]] -= g
+                    }
                 }
             }
         }

@@ -24,7 +24,8 @@ extension ModelOps {
         if recording {
             y.recordOp(inputs: [x, weight]) { y in
                 let dy = y.gradBuffer()
-                let dx = x.requiresGrad ? x.gradBuffer() : nil
+                let target = x.requiresGrad ? x.gradTarget() : nil
+                let dx = target?.pointer, overwrite = target?.overwrite ?? false
                 let dw = weight.requiresGrad ? weight.gradBuffer() : nil
                 for r in 0..<rows {
                     let xr = px + r * d, gr = dy + r * d, s = inverse[r]
@@ -34,7 +35,11 @@ extension ModelOps {
                     let dot = tripleProduct(gr, pw, xr, d)
                     let c = s * s * s * dot / Float(d)
                     let dxr = dx + r * d
-                    for i in 0..<d { dxr[i] += s * gr[i] * pw[i] - xr[i] * c }
+                    if overwrite {
+                        for i in 0..<d { dxr[i] = s * gr[i] * pw[i] - xr[i] * c }
+                    } else {
+                        for i in 0..<d { dxr[i] += s * gr[i] * pw[i] - xr[i] * c }
+                    }
                 }
             }
         }
@@ -59,19 +64,32 @@ extension ModelOps {
             y.recordOp(inputs: [gate, up]) { y in
                 let dy = y.gradBuffer()
                 // Buffers are created before the threads start (gradBuffer allocates lazily).
-                let dg = gate.requiresGrad ? gate.gradBuffer() : nil
-                let du = up.requiresGrad ? up.gradBuffer() : nil
+                let gt = gate.requiresGrad ? gate.gradTarget() : nil
+                let ut = up.requiresGrad ? up.gradTarget() : nil
+                let (dg, du) = (gt?.pointer, ut?.pointer)
+                let (gateOverwrite, upOverwrite) = (gt?.overwrite ?? false, ut?.overwrite ?? false)
                 parallelFor(n / 1024 + 1, workPerItem: 8192) { chunks in
                     let lo = chunks.lowerBound * 1024, hi = min(n, chunks.upperBound * 1024)
                     guard lo < hi else { return }
                     // Separate loops per case keep optionals out of the vectorised bodies.
-                    if let du {
+                    if let du, upOverwrite {
+                        for i in lo..<hi {
+                            let a = pg[i]
+                            du[i] = dy[i] * a / (1 + fastExp(-a))
+                        }
+                    } else if let du {
                         for i in lo..<hi {
                             let a = pg[i]
                             du[i] += dy[i] * a / (1 + fastExp(-a))
                         }
                     }
-                    if let dg {
+                    if let dg, gateOverwrite {
+                        for i in lo..<hi {
+                            let a = pg[i]
+                            let sig = 1 / (1 + fastExp(-a))
+                            dg[i] = dy[i] * pu[i] * sig * (1 + a * (1 - sig))
+                        }
+                    } else if let dg {
                         for i in lo..<hi {
                             let a = pg[i]
                             let sig = 1 / (1 + fastExp(-a))

@@ -61,9 +61,10 @@ extension ModelOps {
                 // The rotation is orthogonal: its backward is the rotation by −angle.
                 table.cos.withUnsafeBufferPointer { cosTable in
                     table.sin.withUnsafeBufferPointer { sinTable in
-                        rotate(y.gradBuffer(), into: x.gradBuffer(), rows: rows, d: d, dh: dh,
+                        let dx = x.gradTarget()
+                        rotate(y.gradBuffer(), into: dx.pointer, rows: rows, d: d, dh: dh,
                                half: half, positions: positions, cos: cosTable.baseAddress!,
-                               sin: sinTable.baseAddress!, inverse: true, accumulate: true)
+                               sin: sinTable.baseAddress!, inverse: true, accumulate: !dx.overwrite)
                     }
                 }
             }

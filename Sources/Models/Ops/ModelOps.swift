@@ -65,9 +65,10 @@ extension ModelOps {
         if Autograd.needsGrad(x, weight) {
             y.recordOp(inputs: [x, weight]) { y in
                 let dy = y.gradBuffer()
-                if x.requiresGrad {  // dx[N, in] += dy[N, out] · W[out, in]
+                if x.requiresGrad {  // dx[N, in] (+)= dy[N, out] · W[out, in]
+                    let dx = x.gradTarget()
                     BLAS.gemm(m: rows, n: inF, k: outF, a: dy, lda: outF, b: weight.data,
-                              ldb: inF, beta: 1, c: x.gradBuffer(), ldc: inF)
+                              ldb: inF, beta: dx.overwrite ? 0 : 1, c: dx.pointer, ldc: inF)
                 }
                 if weight.requiresGrad {  // dW[out, in] += dyᵀ · x
                     BLAS.gemm(transposeA: true, m: outF, n: inF, k: rows, a: dy, lda: outF,
@@ -107,8 +108,12 @@ extension ModelOps {
             y.recordOp(inputs: [a, b]) { y in
                 let dy = y.gradBuffer()
                 for t in [a, b] where t.requiresGrad {
-                    let dt = t.gradBuffer()
-                    for i in 0..<t.count { dt[i] += dy[i] }
+                    let (dt, overwrite) = t.gradTarget()
+                    if overwrite {
+                        dt.update(from: dy, count: t.count)
+                    } else {
+                        for i in 0..<t.count { dt[i] += dy[i] }
+                    }
                 }
             }
         }
@@ -223,14 +228,16 @@ func sumOf(_ a: UnsafePointer<Float>, _ n: Int) -> Float {
     return s
 }
 
-/// `max a[i]` (n ≥ 1).
+/// `max a[i]` (n ≥ 1). Eight lanes compared and blended: the generic `pointwiseMax` on
+/// SIMD16 compiled to lane-by-lane code through the stack (a profile of attention showed it).
 @inline(__always)
 func maximumOf(_ a: UnsafePointer<Float>, _ n: Int) -> Float {
-    var acc = SIMD16<Float>(repeating: -.infinity)
+    var acc = SIMD8<Float>(repeating: -.infinity)
     var i = 0
-    while i + 16 <= n {
-        acc = pointwiseMax(acc, load16(a + i))
-        i += 16
+    while i + 8 <= n {
+        let v = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+        acc.replace(with: v, where: v .> acc)
+        i += 8
     }
     var m = acc.max()
     while i < n {
