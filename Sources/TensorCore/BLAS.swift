@@ -76,6 +76,11 @@ public enum Engine {
         #if os(Linux)
         _ = mallopt(M_MMAP_THRESHOLD, 256 << 20)
         _ = mallopt(M_TRIM_THRESHOLD, 512 << 20)
+        // One arena for every thread: the data-parallel trainers allocate a step's activations
+        // on worker threads, and glibc's per-thread arenas grow in 64 MiB heaps that are
+        // unmapped when they empty, so every step paid page faults again. Allocations are few
+        // and large, so the shared lock costs nothing measurable.
+        _ = mallopt(M_ARENA_MAX, 1)
         #endif
         return true
     }()
