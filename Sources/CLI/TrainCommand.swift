@@ -29,6 +29,7 @@ struct TrainSFTCommand: ParsableCommand {
     @Option(help: "cot or nocot.") var mode = "cot"
     @Option(help: "Training minutes (time-based cosine schedule); overrides --epochs as the end.") var minutes: Double?
     @Option(help: "Passes over the training data.") var epochs = 20.0
+    @Option(help: "Stop after this many optimizer steps (the cosine schedule then ends there).") var maxSteps: Int?
     @Option(help: "Sequences per step.") var batch = 64
     @Option(help: "Peak learning rate.") var lr = 1e-3
     @Option(help: "Warm-up steps.") var warmup = 100
@@ -44,6 +45,7 @@ struct TrainSFTCommand: ParsableCommand {
         guard ["cot", "nocot"].contains(mode) else { throw ValidationError("--mode must be cot or nocot, got \(mode)") }
         guard parseSteps() != nil else { throw ValidationError("--steps must look like 1...4, got \(steps)") }
         if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
+        if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive") }
         guard split > 0, split < 1 else { throw ValidationError("--split must lie between 0 and 1") }
     }
 
@@ -64,6 +66,7 @@ struct TrainSFTCommand: ParsableCommand {
         let model = try LlamaModel(configuration: configuration, seed: 0)
         var p = SFTTrainer.Parameters()
         p.epochs = epochs
+        p.maximumSteps = maxSteps
         p.timeBudget = minutes.map { $0 * 60 }
         p.batchSize = batch
         p.learningRate = lr
