@@ -88,10 +88,10 @@ final class DataParallel {
             BLAS.setThreads(1)
             defer { BLAS.setThreads(previous) }
             results.withUnsafeMutableBufferPointer { out in
-                let box = UnsafeSendableResults(out)
+                let slots = Unchecked(out)
                 withoutActuallyEscaping(work) { work in
-                    let job = UnsafeSendableWork(work)
-                    DispatchQueue.concurrentPerform(iterations: shards.count) { i in box.buffer[i] = job.body(i) }
+                    let job = Unchecked(work)
+                    DispatchQueue.concurrentPerform(iterations: shards.count) { i in slots.value[i] = job.value(i) }
                 }
             }
         }
@@ -99,6 +99,26 @@ final class DataParallel {
         for r in results { sum += try r.get() }
         if sum.isFinite { gatherGradients(workers: shards.count) } else { clearReplicaGradients() }
         return sum
+    }
+
+    /// Gradient-free forward passes of `batches` (at most one per worker), each on its own
+    /// thread with single-threaded OpenBLAS; returns each batch's output in order.
+    @discardableResult
+    func forward(_ batches: [TokenBatch]) throws -> [ModelOutput] {
+        precondition(batches.count <= models.count, "more batches than workers")
+        if batches.count == 1 { return [try Autograd.withoutGrad { try models[0].forward(batches[0]) }] }
+        var results = [Result<ModelOutput, Error>?](repeating: nil, count: batches.count)
+        let previous = BLAS.threads
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(previous) }
+        results.withUnsafeMutableBufferPointer { out in
+            let (slots, models) = (Unchecked(out), Unchecked(models))
+            DispatchQueue.concurrentPerform(iterations: batches.count) { i in
+                // Each worker thread sets its own no-grad scope (task-locals do not cross threads).
+                slots.value[i] = Result { try Autograd.withoutGrad { try models.value[i].forward(batches[i]) } }
+            }
+        }
+        return try results.map { try $0!.get() }
     }
 
     /// Adds the replicas' gradients into the model's and zeroes them.
@@ -119,14 +139,9 @@ final class DataParallel {
     }
 }
 
-/// Hands the per-worker result slots to `concurrentPerform`; each worker writes only its own.
-private struct UnsafeSendableResults: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Result<Double, Error>>
-    init(_ buffer: UnsafeMutableBufferPointer<Result<Double, Error>>) { self.buffer = buffer }
-}
-
-/// Hands the non-escaping worker body to `concurrentPerform`, which returns before it ends.
-private struct UnsafeSendableWork: @unchecked Sendable {
-    let body: (Int) -> Result<Double, Error>
-    init(_ body: @escaping (Int) -> Result<Double, Error>) { self.body = body }
+/// Hands a value (result slots, the worker body, read-only models) to `concurrentPerform`,
+/// which returns before the workers end; each worker writes only its own slot.
+private struct Unchecked<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

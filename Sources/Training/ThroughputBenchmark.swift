@@ -42,7 +42,8 @@ public enum ThroughputBenchmark {
 
     /// Runs the three measurements: the median of `steps` timed repetitions after `warmup`
     /// untimed ones for a training step (forward, loss, backward, AdamW) and a gradient-free
-    /// forward over `[batch, seq]`; and the median of 16 single-position decoding steps
+    /// forward over `[batch, seq]`, both split by rows across `threads` workers as the trainers
+    /// and the evaluator do; and the median of 16 single-position decoding steps
     /// (batch 1, after a 32-token prompt), timed on the repetition after `warmup` ones.
     public static func run(_ o: Options) throws -> Result {
         Engine.setThreads(o.threads)
@@ -60,6 +61,13 @@ public enum ThroughputBenchmark {
             targets += row.dropFirst()
         }
         let batch = TokenBatch(tokens: inputs, batchSize: o.batchSize, length: o.sequenceLength)
+        // The trainers' step: the batch's rows split across `threads` workers (DataParallel).
+        let parallel = try DataParallel(model: model, workers: o.threads)
+        let shards: [(batch: TokenBatch, targets: [Int])] = DataParallel.shards(Array(0..<o.batchSize), workers: o.threads).map { rows in
+            let l = o.sequenceLength
+            return (TokenBatch(tokens: rows.flatMap { inputs[($0 * l)..<(($0 + 1) * l)] }, batchSize: rows.count, length: l),
+                    rows.flatMap { targets[($0 * l)..<(($0 + 1) * l)] })
+        }
         let optimizer = AdamW(parameters: model.parameters(), weightDecay: 0.1)
         let clock = ContinuousClock()
         func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -75,17 +83,17 @@ public enum ThroughputBenchmark {
         var train: [Double] = []
         for i in 0..<(o.warmup + o.steps) {
             let t = try seconds {
-                let logits = try model.forward(batch).logits
-                let loss = ModelOps.crossEntropy(logits: logits, targets: targets)
                 optimizer.zeroGrad()
-                loss.backward()
+                _ = try parallel.lossAndGradients(shards, targetTokens: { $0.targets.count }) { m, shard in
+                    ModelOps.crossEntropy(logits: try m.forward(shard.batch).logits, targets: shard.targets)
+                }
                 optimizer.step(learningRate: 1e-3)
             }
             if i >= o.warmup { train.append(t) }
         }
         var infer: [Double] = []
         for i in 0..<(o.warmup + o.steps) {
-            let t = try seconds { _ = try Autograd.withoutGrad { try model.forward(batch) } }
+            let t = try seconds { try parallel.forward(shards.map(\.batch)) }
             if i >= o.warmup { infer.append(t) }
         }
         var decode: [Double] = []
