@@ -41,13 +41,14 @@ import Testing
     }
 
     /// The paper's reward with all groups correct and a hot stop head: the penalty on longer
-    /// correct samples shortens the greedy chain, and accuracy stays.
+    /// correct samples shortens the greedy chain, and accuracy stays. (With RL seeds 0–3 this
+    /// setting ends at 2, 2, 4 and 4 after 24 steps; 12 steps were not enough for seeds 2 and 3.)
     @Test func toyRunShortensTheChain() throws {
         let (model, tokenizer, data) = try Self.distilled()
         let before = try Self.greedy(model, tokenizer, data)
         #expect(before.accuracy == 1 && before.length == 6, "distillation should give a correct Latent-4 model: \(before)")
         var p = GRPOTrainer.Parameters()
-        (p.steps, p.prompts, p.group, p.learningRate, p.warmupSteps, p.validateEvery) = (12, 4, 8, 1e-2, 0, 6)
+        (p.steps, p.prompts, p.group, p.learningRate, p.warmupSteps, p.validateEvery) = (24, 4, 8, 1e-2, 0, 8)
         p.sampling.headTemperature = 4
         p.sampling.maximumAnswerTokens = 10
         var events = 0
@@ -56,15 +57,15 @@ import Testing
             return .continue
         }
         let after = try Self.greedy(model, tokenizer, data)
-        #expect(run.steps == 12 && events == 12 && !run.interrupted)
+        #expect(run.steps == 24 && events == 24 && !run.interrupted)
         #expect(after.accuracy == 1, "\(after)")
         #expect(after.length <= before.length - 2, "RL should shorten the chain: \(before.length) → \(after.length)")
-        #expect(run.metrics["val_step"] == [0, 6, 12])
+        #expect(run.metrics["val_step"] == [0, 8, 16, 24])
         #expect(run.metrics["validation_examples"] == [4])
         let bestLength = try #require(run.metrics["best_length"]?.first)
         #expect(run.metrics["best_step"] != [0] && bestLength < 6, "a shorter model at equal accuracy is the best one")
         for key in ["reward", "accuracy", "length", "kl", "stop_entropy", "malformed", "at_cutoff"] {
-            #expect(run.metrics[key]?.count == 12, "\(key)")
+            #expect(run.metrics[key]?.count == 24, "\(key)")
         }
         #expect((run.metrics["kl"] ?? []).allSatisfy { $0 > -1e-6 })
     }
