@@ -71,24 +71,53 @@ extension GRPOBatch {
             stopEntropy: decisions.isEmpty ? 0 : decisions.reduce(0, +) / Double(decisions.count))
     }
 
-    /// The GRPO loss of this batch under `model` (with a graph), and the mean per-action k3 KL
-    /// to `reference` (nil or `beta` 0: no reference pass and no KL term).
-    func loss(model: LatentModel, reference: LatentModel?, beta: Double, sampling: LatentSamplingSettings) throws -> (loss: Tensor, kl: Double, actions: Int) {
+    /// Runs the loss of this batch through `model` and back-propagates it into the weights'
+    /// gradients, `rows` completions at a time (the loss is a sum over actions divided by the
+    /// batch's total action count, so accumulating chunk by chunk gives the full-batch gradient
+    /// with a fraction of the memory). Returns the loss, the mean per-action k3 KL to
+    /// `reference` (nil or `beta` 0: no reference pass and no KL term) and the action count.
+    /// A non-finite chunk loss stops at once and returns it (its graph is released unused).
+    func accumulateGradients(model: LatentModel, reference: LatentModel?, beta: Double, sampling: LatentSamplingSettings,
+                             rows: Int) throws -> (loss: Double, kl: Double, actions: Int) {
+        precondition(rows > 0, "GRPOBatch: rows per chunk must be positive")
+        let total = samples.map(\.actionCount).reduce(0, +)
+        var loss = 0.0, klSum = 0.0
+        for start in stride(from: 0, to: samples.count, by: rows) {
+            let chunk = start..<min(samples.count, start + rows)
+            let (partial, kl) = try chunkLoss(chunk, model: model, reference: reference, beta: beta, sampling: sampling,
+                                              scale: 1 / Float(max(total, 1)))
+            let value = Double(partial.item)
+            loss += value
+            klSum += kl
+            guard value.isFinite else {
+                partial.detachGraph()
+                return (value, .nan, total)
+            }
+            partial.backward()
+        }
+        return (loss, klSum / Double(max(total, 1)), total)
+    }
+
+    /// `scale · Σ_actions (−A·logp + β·k3)` over the completions in `chunk` (with a graph), and
+    /// the plain sum of their k3 values.
+    private func chunkLoss(_ chunk: Range<Int>, model: LatentModel, reference: LatentModel?, beta: Double,
+                           sampling: LatentSamplingSettings, scale: Float) throws -> (Tensor, Double) {
+        let prompts = Array(self.prompts[chunk]), samples = Array(self.samples[chunk])
         let policy = try model.actionLogProbabilities(prompts: prompts, samples: samples, settings: sampling)
         let n = policy.values.count
         var weights = [Float](repeating: 0, count: n)
-        for (i, rows) in policy.indices.enumerated() { for k in rows { weights[k] = Float(advantages[i]) } }
-        var total = (Tensor(weights, shape: [n]) * policy.values).sum() * -1
-        var kl = 0.0
+        for (i, rows) in policy.indices.enumerated() { for k in rows { weights[k] = Float(advantages[chunk.lowerBound + i]) } }
+        var sum = (Tensor(weights, shape: [n]) * policy.values).sum() * -1
+        var klSum = 0.0
         if let reference, beta > 0 {
             let ref = try Autograd.withoutGrad {
                 try reference.actionLogProbabilities(prompts: prompts, samples: samples, settings: sampling).values
             }
             let d = ref - policy.values
             let k3 = exp(d) - d - 1
-            kl = (0..<n).reduce(0.0) { $0 + Double(k3.data[$1]) } / Double(n)
-            total = total + k3.sum() * Float(beta)
+            klSum = (0..<n).reduce(0.0) { $0 + Double(k3.data[$1]) }
+            sum = sum + k3.sum() * Float(beta)
         }
-        return (total * (1 / Float(max(n, 1))), kl, n)
+        return (sum * scale, klSum)
     }
 }

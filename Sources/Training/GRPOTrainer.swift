@@ -65,6 +65,9 @@ public enum GRPOTrainer {
         public var seed: UInt64 = 0
         /// Rows per forward call when sampling and validating.
         public var batchSize: Int = 128
+        /// Completions per forward/backward chunk of the update (gradients are accumulated, so
+        /// this changes memory and speed, not the result beyond float rounding).
+        public var microBatch: Int = 32
 
         public init() {}
 
@@ -80,7 +83,7 @@ public enum GRPOTrainer {
             guard (0...1).contains(reward.cutoff) else { throw bad("cutoff must be a share of correct samples in 0…1, got \(reward.cutoff)") }
             guard epsilon.isFinite, epsilon >= 0 else { throw bad("epsilon must be 0 or more, got \(epsilon)") }
             guard validateEvery > 0 else { throw bad("validate_every must be at least 1, got \(validateEvery)") }
-            guard warmupSteps >= 0, batchSize > 0 else { throw bad("warmup must be ≥ 0 and the batch size ≥ 1") }
+            guard warmupSteps >= 0, batchSize > 0, microBatch > 0 else { throw bad("warmup must be ≥ 0 and the batch sizes ≥ 1") }
             guard weightDecay >= 0, gradientClip > 0, (0..<1).contains(beta1), (0..<1).contains(beta2) else {
                 throw bad("weight decay must be ≥ 0, the clip norm > 0 and the betas in [0, 1)")
             }
@@ -177,14 +180,13 @@ public enum GRPOTrainer {
                                       reward: p.reward, epsilon: p.epsilon, seed: p.seed &+ 0x3C6E_F372 &* UInt64(step + 1),
                                       batchSize: p.batchSize)
             optimizer.zeroGrad()
-            let (loss, kl, actions) = try batch.loss(model: model, reference: reference, beta: p.beta, sampling: p.sampling)
-            let value = Double(loss.item)
+            let (value, kl, actions) = try batch.accumulateGradients(model: model, reference: reference, beta: p.beta,
+                                                                     sampling: p.sampling, rows: p.microBatch)
             guard value.isFinite else {
-                loss.detachGraph()
+                optimizer.zeroGrad()
                 _ = onEvent(.finished(loop.finish(interrupted: true)))
                 throw TrainingError.nonFinite(step: step + 1, loss: value)
             }
-            loss.backward()
             let norm = Double(clipGradientNorm(weights, maxNorm: Float(p.gradientClip)))
             guard norm.isFinite else {
                 optimizer.zeroGrad()

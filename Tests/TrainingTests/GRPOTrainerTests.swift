@@ -70,7 +70,8 @@ import Testing
         #expect((run.metrics["kl"] ?? []).allSatisfy { $0 > -1e-6 })
     }
 
-    /// loss = (1/N) Σ_actions (−A·logp + β·k3), N = all actions of the batch.
+    /// loss = (1/N) Σ_actions (−A·logp + β·k3), N = all actions of the batch; chunks accumulate
+    /// to the full-batch gradient.
     @Test func lossIsTheTokenMeanOfTheGRPOTerms() throws {
         let (model, tokenizer, data) = try Self.untrained()
         let reference = try GRPOTrainer.copy(model, tokenizer: tokenizer)
@@ -82,7 +83,19 @@ import Testing
         let batch = GRPOBatch(prompts: prompts, samples: samples, outcomes: [.correct, .wrong, .correct, .malformed],
                               rewards: [1, 0, 1, -1], advantages: advantages, groupsAtCutoff: 0)
         let beta = 0.1
-        let (loss, kl, actions) = try batch.loss(model: model, reference: reference, beta: beta, sampling: settings)
+        let (loss, kl, actions) = try batch.accumulateGradients(model: model, reference: reference, beta: beta, sampling: settings, rows: 4)
+        let whole = model.parameters().map { $0.grad?.scalars ?? [] }
+        for p in model.parameters() { p.zeroGrad() }
+        let chunked = try batch.accumulateGradients(model: model, reference: reference, beta: beta, sampling: settings, rows: 1)
+        let pieces = model.parameters().map { $0.grad?.scalars ?? [] }
+        for p in model.parameters() { p.zeroGrad() }
+        #expect(abs(chunked.loss - loss) < 1e-5 && chunked.actions == actions)
+        var largest: Float = 0, differs: Float = 0
+        for (a, b) in zip(whole, pieces) {
+            #expect(a.count == b.count)
+            for (x, y) in zip(a, b) { largest = max(largest, abs(x)); differs = max(differs, abs(x - y)) }
+        }
+        #expect(largest > 0 && differs <= 1e-4 * largest, "accumulated chunks give the full-batch gradient: \(differs) of \(largest)")
         let policy = try Autograd.withoutGrad { try model.actionLogProbabilities(prompts: prompts, samples: samples, settings: settings) }
         let ref = try Autograd.withoutGrad { try reference.actionLogProbabilities(prompts: prompts, samples: samples, settings: settings) }
         var total = 0.0, klSum = 0.0, n = 0
@@ -95,9 +108,8 @@ import Testing
             }
         }
         #expect(actions == n && n == samples.map(\.actionCount).reduce(0, +))
-        #expect(abs(Double(loss.item) - total / Double(n)) < 1e-4 * max(1, abs(total / Double(n))), "\(loss.item) vs \(total / Double(n))")
+        #expect(abs(loss - total / Double(n)) < 1e-4 * max(1, abs(total / Double(n))), "\(loss) vs \(total / Double(n))")
         #expect(abs(kl - klSum / Double(n)) < 1e-4 && kl > 0)
-        loss.detachGraph()
     }
 
     @Test func sameSeedSameRunAndStopRequests() throws {
