@@ -78,6 +78,9 @@ struct GRPOLoop {
     /// Records the size of the validation set.
     mutating func record(validationExamples count: Int) { series["validation_examples"] = [Double(count)] }
 
+    /// Records how many training prompts were too long to use.
+    mutating func record(droppedPrompts count: Int) { series["dropped_prompts"] = [Double(count)] }
+
     /// Records the selected checkpoint.
     mutating func record(best: BestWeights) {
         guard let b = best.best else { return }

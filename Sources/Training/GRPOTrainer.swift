@@ -131,7 +131,7 @@ public enum GRPOTrainer {
     /// per-action k3), `stop_entropy` (mean stop-head entropy at temperature 1, nats),
     /// `at_cutoff` (share of groups where the penalty applied); per validation: `val_step`,
     /// `val_accuracy`, `val_length`; once: `best_step`, `best_accuracy`, `best_length`,
-    /// `validation_examples`.
+    /// `validation_examples`, `dropped_prompts` (too long for the model with the caps).
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for bad settings or data,
     ///   ``TrainingError/nonFinite(step:loss:)`` when the loss or gradient is not finite (the
     ///   update is not applied).
@@ -144,13 +144,23 @@ public enum GRPOTrainer {
         guard LatentTokens(tokenizer) == model.tokens, tokenizer.count == model.base.configuration.vocabularySize else {
             throw TrainingError.invalidArgument("the tokenizer does not belong to this latent model")
         }
-        let (examples, validation) = try split(data, p.validation)
+        let (all, validation) = try split(data, p.validation)
+        // Prompts whose completion could overrun the model's length are dropped (the paper drops
+        // prompts over 100 tokens).
+        let room = model.base.configuration.maximumLength - p.sampling.latentCap - 1 - p.sampling.maximumAnswerTokens
+        let examples = all.filter { tokenizer.prompt(question: $0.question, latent: true).count <= room }
+        guard !examples.isEmpty else {
+            throw TrainingError.invalidArgument(
+                "no prompt fits: the model's maximum length \(model.base.configuration.maximumLength) leaves \(max(0, room)) tokens "
+                    + "for a prompt after \(p.sampling.latentCap) latent steps and \(p.sampling.maximumAnswerTokens) answer tokens")
+        }
         let reference = p.beta > 0 ? try copy(model, tokenizer: tokenizer) : nil
         let optimizer = GRPOLoop.optimizer(for: model, parameters: p)
         let weights = model.parameters()
         var loop = GRPOLoop(parameters: p, weights: weights)
         var selection = BestWeights(weights: weights)
         if let validation { loop.record(validationExamples: validation.count) }
+        loop.record(droppedPrompts: all.count - examples.count)
         func validate(step: Int) throws {
             guard let validation else { return }
             let r = try LatentEvaluator.evaluate(model: model, tokenizer: tokenizer, data: validation,
