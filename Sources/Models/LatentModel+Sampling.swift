@@ -25,7 +25,9 @@ public struct LatentSamplingSettings: Sendable, Equatable {
     public var headTemperature: Double = 1
     /// Latent steps after which a CONTINUE ends the completion as malformed.
     public var latentCap: Int = 16
-    /// Answer tokens after `<END>`, `<eos>` included.
+    /// Answer tokens after `<END>`, `<eos>` included. (The paper caps all new tokens, stop
+    /// decisions included, at 40; here the decisions have their own cap, ``latentCap``. A
+    /// Latent-6 completion — 7 decisions and about 8 answer tokens — fits either way.)
     public var maximumAnswerTokens: Int = 40
 
     public init(temperature: Double = 1, headTemperature: Double = 1, latentCap: Int = 16, maximumAnswerTokens: Int = 40) {
