@@ -85,6 +85,9 @@ struct TrainRLCommand: ParsableCommand {
         for key in ["reward", "accuracy", "length", "kl", "stop_entropy"] {
             if let v = run.metrics[key]?.last { summary["last_" + key] = v }
         }
+        for key in ["sample_seconds", "update_seconds"] {
+            if let v = run.metrics[key], !v.isEmpty { summary["mean_" + key] = v.reduce(0, +) / Double(v.count) }
+        }
         let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
     }

@@ -1,6 +1,6 @@
 // Recomputing the log-probabilities of sampled actions through the latent recurrence, with
 // gradients (the GRPO policy term) or without (the frozen reference model). The forward calls
-// mirror `sample` column by column over a differentiable key/value cache: the prompt chunk, then
+// mirror `sample` column by column over a key/value cache (differentiable with autograd on): the prompt chunk, then
 // one position per column whose input is F(h) for a row that continued, the <END> embedding for
 // a row that stopped, the embedding of the drawn answer token, or padding for a finished row.
 // The logits of each action are those the sampler drew from: the stop head's two logits ÷ the
@@ -24,7 +24,8 @@ extension LatentModel {
     /// The log-probability of each action of `samples[i]` after `prompts[i]` under this model.
     ///
     /// With the same weights and settings as at sampling time these equal each sample's
-    /// `logProbabilities` (up to float rounding). Runs all completions as one batch.
+    /// `logProbabilities` (up to float rounding). Runs all completions as one batch, each
+    /// distinct prompt once (its keys and values are shared by its completions).
     /// - Throws: ``ModelError/invalidInput(_:)`` for mismatched counts, prompts not ending in
     ///   `<START>` or sequences longer than the model's maximum length.
     public func actionLogProbabilities(
@@ -39,16 +40,26 @@ extension LatentModel {
         }
         let c = base.configuration
         let (v, d, b) = (c.vocabularySize, c.dimension, prompts.count)
-        let batch = TokenBatch(rows: prompts, padID: tokens.pad, padding: .left)
+        // Each distinct prompt runs once; its keys and values then serve all its completions.
+        var unique: [[Int]] = [], rowOf: [Int] = [], seen: [[Int]: Int] = [:]
+        for p in prompts {
+            if seen[p] == nil { seen[p] = unique.count; unique.append(p) }
+            rowOf.append(seen[p]!)
+        }
+        let batch = TokenBatch(rows: unique, padID: tokens.pad, padding: .left)
+        let (u, length) = (unique.count, batch.length)
         let columns = samples.map(\.actionCount).max() ?? 0
-        guard batch.length + columns - 1 <= c.maximumLength else {
-            throw ModelError.invalidInput("a completion of \(batch.length + columns - 1) positions exceeds the model's maximum length \(c.maximumLength)")
+        guard length + columns - 1 <= c.maximumLength else {
+            throw ModelError.invalidInput("a completion of \(length + columns - 1) positions exceeds the model's maximum length \(c.maximumLength)")
         }
         let actions = samples.map { $0.actions(tokens) }
-        let cache = KeyValueCache(for: base, batchSize: b, starts: batch.starts)
-        let first = try base.forward(batch, cache: cache, lastPositionOnly: true)
-        var hidden = ModelOps.gatherRows(first.hidden, rows: (0..<b).map { $0 * batch.length + batch.length - 1 })
-        var logits = first.logits.reshaped([b, v])
+        // Without gradients (the reference model) the preallocated cache is faster.
+        let preallocated = !Autograd.needsGrad(parameters())
+        let promptCache = KeyValueCache(for: base, batchSize: u, starts: batch.starts, capacity: preallocated ? length : nil)
+        let first = try base.forward(batch, cache: promptCache, lastPositionOnly: true)
+        let cache = promptCache.repeating(rows: rowOf, capacity: preallocated ? length + columns : nil)
+        var hidden = ModelOps.gatherRows(first.hidden, rows: rowOf.map { $0 * length + length - 1 })
+        var logits = ModelOps.gatherRows(first.logits.reshaped([u, v]), rows: rowOf)
         var parts: [Tensor] = []
         var indices = [[Int]](repeating: [], count: b)
         var offset = 0
@@ -90,7 +101,7 @@ extension LatentModel {
             let table = thinking ? concat([filter(hidden), base.embedding], axis: 0)
                 : concat([Tensor(zeros: [b, d]), base.embedding], axis: 0)
             let x = ModelOps.gatherRows(table, rows: sources).reshaped([b, 1, d])
-            let out = try base.forward(embeddings: x, starts: batch.starts, cache: cache)
+            let out = try base.forward(embeddings: x, starts: cache.starts, cache: cache)
             hidden = out.hidden.reshaped([b, d])
             logits = out.logits.reshaped([b, v])
         }

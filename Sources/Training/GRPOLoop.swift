@@ -23,7 +23,7 @@ struct GRPOLoop {
     }
 
     static let stepKeys = ["loss", "lr", "grad_norm", "tokens_per_s", "reward", "accuracy", "length", "malformed", "kl",
-                           "stop_entropy", "at_cutoff"]
+                           "stop_entropy", "at_cutoff", "sample_seconds", "update_seconds"]
 
     /// AdamW over every weight of the model; weight decay on matrices only.
     static func optimizer(for model: LatentModel, parameters p: GRPOTrainer.Parameters) -> AdamW {
@@ -53,7 +53,8 @@ struct GRPOLoop {
 
     /// Records a completed update and returns its event.
     mutating func record(step: Int, loss: Double, learningRate: Double, gradientNorm: Double, actions count: Int,
-                         figures f: GRPOBatch.Figures, kl: Double, atCutoff: Double) -> TrainingStep {
+                         figures f: GRPOBatch.Figures, kl: Double, atCutoff: Double, sampleSeconds: Double,
+                         updateSeconds: Double) -> TrainingStep {
         actions += count
         let seconds = elapsed()
         var report = TrainingStep(step: step, totalSteps: parameters.steps, epoch: 0, loss: loss, learningRate: learningRate,
@@ -61,7 +62,7 @@ struct GRPOLoop {
                                   tokensPerSecond: Double(actions) / max(seconds, 1e-9))
         report.metrics = ["reward": f.reward, "accuracy": f.accuracy, "length": f.length, "kl": kl, "stop_entropy": f.stopEntropy]
         let values = [loss, learningRate, gradientNorm, report.tokensPerSecond, f.reward, f.accuracy, f.length, f.malformed, kl,
-                      f.stopEntropy, atCutoff]
+                      f.stopEntropy, atCutoff, sampleSeconds, updateSeconds]
         for (key, value) in zip(Self.stepKeys, values) { series[key]!.append(value) }
         run.losses.append(loss)
         run.steps = step

@@ -129,7 +129,8 @@ public enum GRPOTrainer {
     /// `tokens_per_s` (actions per second), `reward`, `accuracy` (share of correct samples),
     /// `length` (mean total reasoning length of well-formed samples), `malformed`, `kl` (mean
     /// per-action k3), `stop_entropy` (mean stop-head entropy at temperature 1, nats),
-    /// `at_cutoff` (share of groups where the penalty applied); per validation: `val_step`,
+    /// `at_cutoff` (share of groups where the penalty applied), `sample_seconds` (sampling and
+    /// scoring) and `update_seconds` (policy and reference passes, backward, AdamW); per validation: `val_step`,
     /// `val_accuracy`, `val_length`; once: `best_step`, `best_accuracy`, `best_length`,
     /// `validation_examples`, `dropped_prompts` (too long for the model with the caps).
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for bad settings or data,
@@ -186,9 +187,11 @@ public enum GRPOTrainer {
                 }
                 chosen.append(examples[order.indices[position % examples.count]])
             }
+            let sampled = loop.elapsed()
             let batch = try GRPOBatch(model: model, tokenizer: tokenizer, examples: chosen, group: p.group, sampling: p.sampling,
                                       reward: p.reward, epsilon: p.epsilon, seed: p.seed &+ 0x3C6E_F372 &* UInt64(step + 1),
                                       batchSize: p.batchSize)
+            let scored = loop.elapsed()
             optimizer.zeroGrad()
             let (value, kl, actions) = try batch.accumulateGradients(model: model, reference: reference, beta: p.beta,
                                                                      sampling: p.sampling, rows: p.microBatch)
@@ -207,7 +210,8 @@ public enum GRPOTrainer {
             optimizer.step(learningRate: Float(lr))
             step += 1
             let report = loop.record(step: step, loss: value, learningRate: lr, gradientNorm: norm, actions: actions,
-                                     figures: batch.figures, kl: kl, atCutoff: Double(batch.groupsAtCutoff) / Double(p.prompts))
+                                     figures: batch.figures, kl: kl, atCutoff: Double(batch.groupsAtCutoff) / Double(p.prompts),
+                                     sampleSeconds: scored - sampled, updateSeconds: loop.elapsed() - scored)
             if onEvent(.step(report)) == .stop { stopRequested = true }
             if !stopRequested && (step % p.validateEvery == 0 || step == p.steps) { try validate(step: step) }
         }

@@ -71,6 +71,10 @@ import Testing
             #expect(again.count == s.logProbabilities.count)
             for (x, y) in zip(again, s.logProbabilities) { #expect(abs(x - y) < 1e-4 * max(1, abs(y)), "completion \(i): \(again) vs \(s.logProbabilities)") }
         }
+        // Without autograd (the preallocated-cache path) the values are the same.
+        let plain = try Autograd.withoutGrad { try model.actionLogProbabilities(prompts: prompts, samples: samples, settings: Self.settings) }
+        #expect(plain.indices == scored.indices)
+        #expect(zip(plain.values.scalars, scored.values.scalars).allSatisfy { abs($0 - $1) < 1e-4 * max(1, abs($1)) })
         // With autograd on, the sum has a gradient on the stop rows and the filter.
         let total = scored.values.sum()
         total.backward()
@@ -85,7 +89,7 @@ import Testing
     /// A finite difference on one weight agrees with the gradient of the summed log-probabilities.
     @Test func gradientMatchesFiniteDifference() throws {
         let (model, _) = try LatentModelTests.latentModel(seed: 6, scale: 3)
-        let prompts = [Self.prompts[0], Self.prompts[2]]
+        let prompts = [Self.prompts[0], Self.prompts[2], Self.prompts[0]]   // a shared prompt too
         let samples = try model.sample(prompts: prompts, settings: Self.settings, seed: 2)
         #expect(samples.contains { $0.latentSteps > 0 }, "the filter must be on the path")
         let total = try model.actionLogProbabilities(prompts: prompts, samples: samples, settings: Self.settings).values.sum()
