@@ -1,7 +1,8 @@
 // Sampling completions for reinforcement learning (method.md §(b), §(d)): the stop decisions
 // (two-way softmax of the stop head) and the answer tokens (masked LM head) are drawn at a
 // temperature instead of taken greedily. Batched over a preallocated key/value cache like
-// `generate`: rows of one batch may be thinking, answering or done at the same column.
+// `generate`: rows of one batch may be thinking, answering or done at the same column; a
+// prompt repeated in several rows (a GRPO group) runs once and its cache rows are copied.
 //
 // Actions of one completion, in order (they are what GRPO scores):
 //   decision 0 at <START>, decision k at the k-th latent position (CONTINUE or STOP), then the
@@ -115,15 +116,24 @@ extension LatentModel {
     private func sampleBatch(_ rows: [[Int]], settings s: LatentSamplingSettings, streams: inout [SeededRandom]) throws -> [LatentSample] {
         let c = base.configuration
         let (v, d, b) = (c.vocabularySize, c.dimension, rows.count)
-        let batch = TokenBatch(rows: rows, padID: tokens.pad, padding: .left)
+        // Each distinct prompt runs once; its keys and values then serve all its rows.
+        var unique: [[Int]] = [], rowOf: [Int] = [], seen: [[Int]: Int] = [:]
+        for p in rows {
+            if seen[p] == nil { seen[p] = unique.count; unique.append(p) }
+            rowOf.append(seen[p]!)
+        }
+        let batch = TokenBatch(rows: unique, padID: tokens.pad, padding: .left)
         let capacity = batch.length + s.latentCap + 1 + s.maximumAnswerTokens
         guard capacity <= c.maximumLength else {
             throw ModelError.invalidInput(
                 "a prompt of \(batch.length) tokens plus \(s.latentCap) latent steps and \(s.maximumAnswerTokens) answer tokens "
                     + "exceeds the model's maximum length \(c.maximumLength)")
         }
-        let cache = KeyValueCache(for: base, batchSize: b, starts: batch.starts, capacity: capacity)
-        var out = try base.forward(batch, cache: cache, lastPositionOnly: true)
+        let promptCache = KeyValueCache(for: base, batchSize: unique.count, starts: batch.starts, capacity: batch.length)
+        let first = try base.forward(batch, cache: promptCache, lastPositionOnly: true)
+        let cache = promptCache.repeating(rows: rowOf, capacity: capacity)
+        var last = ModelOps.gatherRows(first.hidden, rows: rowOf.map { $0 * batch.length + batch.length - 1 })
+        var logitRows = ModelOps.gatherRows(first.logits.reshaped([unique.count, v]), rows: rowOf)
         var results = [LatentSample](repeating: LatentSample(latentSteps: 0, stopped: false, tokens: [], endedWithEOS: false,
                                                              logProbabilities: [], stopEntropies: []), count: b)
         var phase = [Phase](repeating: .thinking, count: b)
@@ -132,9 +142,7 @@ extension LatentModel {
         let weights = UnsafeMutablePointer<Double>.allocate(capacity: v)
         defer { weights.deallocate() }
         while cache.length < capacity {
-            let t = out.hidden.dim(1)
-            let last = t == 1 ? out.hidden.reshaped([b, d]) : ModelOps.gatherRows(out.hidden, rows: (0..<b).map { $0 * t + t - 1 })
-            let hidden = last.data, logits = out.logits.data
+            let hidden = last.data, logits = logitRows.data
             let latent = phase.contains(.thinking) ? filter(last) : last
             let x = Tensor(zeros: [b, 1, d])
             for r in 0..<b {
@@ -176,7 +184,8 @@ extension LatentModel {
                 }
             }
             if !phase.contains(where: { $0 != .done }) { break }
-            out = try base.forward(embeddings: x, starts: batch.starts, cache: cache, lastPositionOnly: true)
+            let out = try base.forward(embeddings: x, starts: cache.starts, cache: cache, lastPositionOnly: true)
+            (last, logitRows) = (out.hidden.reshaped([b, d]), out.logits.reshaped([b, v]))
         }
         return results
     }
