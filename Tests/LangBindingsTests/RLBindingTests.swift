@@ -32,6 +32,22 @@ import Testing
         #expect(s.ok("rl(m, d, steps: 1, prompts: 1, group: 2, max_new: 4, validate: false).metrics.val_step") == "[]")
     }
 
+    @Test func anInterruptStopsRLAtAStepBoundary() {
+        let s = distilledSession()
+        let host = RecordingHost()
+        var requested = false
+        host.onEmit = { event in
+            if case .updateDisplay = event, !requested {
+                requested = true
+                s.interrupt()
+            }
+        }
+        let outcome = s.execute("rl(m, d, steps: 6, prompts: 1, group: 2, max_new: 4)\nafter_cell = 1", host: host)
+        #expect(outcome.error?.name == "Interrupted")
+        #expect(s.value(named: "after_cell") == nil)
+        #expect(s.ok("[m.last_run.kind, m.last_run.steps, m.last_run.interrupted, m.last_run.planned_steps]") == "[\"rl\", 1, true, 6]")
+    }
+
     @Test func rlExplainsWhatIsWrong() {
         let s = tinyModelSession()
         #expect(s.fails("rl(m, d)", "ValueError").contains("distill first"))
