@@ -34,6 +34,7 @@ struct TrainRLCommand: ParsableCommand {
     @Option var epsilon = 1e-4
     @Option(help: "Answer-token cap per completion.") var maxNew = 40
     @Option(help: "Stop-head temperature (1 = the paper).") var headTemp = 1.0
+    @Option(help: "Learning rate of the stop-head rows as a multiple of --lr.") var headLr = 1.0
     @Option var validateEvery = 25
     @Option var warmup = 10
     @Option var seed = 0
@@ -59,6 +60,7 @@ struct TrainRLCommand: ParsableCommand {
         (p.epsilon, p.validateEvery, p.warmupSteps, p.seed) = (epsilon, validateEvery, warmup, UInt64(max(0, seed)))
         p.sampling.maximumAnswerTokens = maxNew
         p.sampling.headTemperature = headTemp
+        p.headLearningRateFactor = headLr
         let before = try evaluate(model, tokenizer, testSet)
         let every = max(1, self.every)
         let run = try GRPOTrainer.train(model: model, tokenizer: tokenizer, data: prompts, parameters: p) { event in
@@ -77,7 +79,7 @@ struct TrainRLCommand: ParsableCommand {
             "from": from, "rl_prompts": prompts.count, "test_examples": testSet.count, "steps": run.steps,
             "train_seconds": run.seconds, "before": before, "after": after,
             "settings": ["prompts": self.prompts, "group": group, "lr": lr, "kl": kl, "penalty": penalty, "bonus": bonus,
-                         "cutoff": cutoff, "epsilon": epsilon, "max_new": maxNew, "head_temp": headTemp],
+                         "cutoff": cutoff, "epsilon": epsilon, "max_new": maxNew, "head_temp": headTemp, "head_lr": headLr],
         ]
         for key in ["best_step", "best_accuracy", "best_length", "validation_examples"] {
             if let v = run.metrics[key]?.first { summary[key] = v }

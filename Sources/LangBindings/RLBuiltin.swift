@@ -13,11 +13,13 @@ extension TrainingBuiltins {
                          .init("group", default: 16), .init("lr", default: 1e-5), .init("kl", default: 1e-3),
                          .init("penalty", default: 1e-4), .init("bonus", default: 0.1), .init("cutoff", default: 1.0),
                          .init("epsilon", default: 1e-4), .init("max_new", default: 40), .init("validate", default: .null),
-                         .init("validate_every", default: 25), .init("head_temp", default: 1), .init("seconds", default: .null),
+                         .init("validate_every", default: 25), .init("head_temp", default: 1), .init("head_lr", default: 1),
+                         .init("seconds", default: .null),
                          .init("warmup", default: 10), .init("seed", default: 0)],
             summary: "GRPO on the stop decisions and answer tokens of a latent model, in place (the paper's stage 2): per step "
                 + "`prompts` questions × `group` completions sampled at temperature 1 (`head_temp` divides the two stop-head "
-                + "logits: above 1 explores lengths), `max_new` answer tokens at most and 16 latent steps. Reward −1 malformed, "
+                + "logits: above 1 explores lengths; `head_lr` multiplies the learning rate of the two stop-head rows), `max_new` "
+                + "answer tokens at most and 16 latent steps. Reward −1 malformed, "
                 + "+1 correct, and on correct samples a length term: −`penalty`·(L − mean)/range in groups whose share of correct "
                 + "samples reaches `cutoff`, +`bonus`·(L − mean)/range in the others (L = latent steps + 2). Advantages "
                 + "(r − mean)/(std + `epsilon`), k3 KL to the starting model times `kl`, AdamW with warm-up and cosine. "
@@ -26,7 +28,7 @@ extension TrainingBuiltins {
                 + "are restored at the end. Metrics: reward, accuracy, length, kl, stop_entropy, val_accuracy, val_length, "
                 + "best_step. The model needs latent reasoning (distill first). Returns a run.",
             signature: "rl(model, data, steps: 100, prompts: 8, group: 16, lr: 1e-5, kl: 1e-3, penalty: 1e-4, bonus: 0.1, "
-                + "cutoff: 1.0, epsilon: 1e-4, max_new: 40, validate: nil, validate_every: 25, head_temp: 1, seconds: nil, "
+                + "cutoff: 1.0, epsilon: 1e-4, max_new: 40, validate: nil, validate_every: 25, head_temp: 1, head_lr: 1, seconds: nil, "
                 + "warmup: 10, seed: 0)",
             example: "r = rl(m, arith(n: 3000, seed: 2), steps: 300)",
             category: category
@@ -70,6 +72,7 @@ extension TrainingBuiltins {
         p.epsilon = try nonNegative(args, "epsilon")
         p.sampling.maximumAnswerTokens = try ModelBuiltins.positive(args, "max_new")
         p.sampling.headTemperature = try positiveNumber(args, "head_temp")
+        p.headLearningRateFactor = try nonNegative(args, "head_lr")
         p.validateEvery = try ModelBuiltins.positive(args, "validate_every")
         switch args["validate"] {
         case .null:

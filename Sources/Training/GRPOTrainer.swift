@@ -51,6 +51,9 @@ public enum GRPOTrainer {
         public var validateEvery: Int = 25
         /// Restore the best validated weights at the end.
         public var keepBest: Bool = true
+        /// Learning rate of the stop head (the CONTINUE and STOP rows of the tied embedding) as a
+        /// multiple of the trunk's (1: the same; 0: frozen head). An exploration lever of issue 9.
+        public var headLearningRateFactor: Double = 1
         /// Wall-clock seconds; when set, the cosine schedule runs on time and training stops there.
         public var timeBudget: Double? = nil
         /// Linear warm-up steps (ours: 10 of the default 100; the paper's 1,000 of 60,000).
@@ -82,6 +85,9 @@ public enum GRPOTrainer {
             guard reward.penalty.isFinite, reward.bonus.isFinite else { throw bad("penalty and bonus must be finite numbers") }
             guard (0...1).contains(reward.cutoff) else { throw bad("cutoff must be a share of correct samples in 0…1, got \(reward.cutoff)") }
             guard epsilon.isFinite, epsilon >= 0 else { throw bad("epsilon must be 0 or more, got \(epsilon)") }
+            guard headLearningRateFactor.isFinite, headLearningRateFactor >= 0 else {
+                throw bad("head_lr must be a factor of 0 or more, got \(headLearningRateFactor)")
+            }
             guard validateEvery > 0 else { throw bad("validate_every must be at least 1, got \(validateEvery)") }
             guard warmupSteps >= 0, batchSize > 0, microBatch > 0 else { throw bad("warmup must be ≥ 0 and the batch sizes ≥ 1") }
             guard weightDecay >= 0, gradientClip > 0, (0..<1).contains(beta1), (0..<1).contains(beta2) else {
@@ -207,7 +213,9 @@ public enum GRPOTrainer {
                 throw TrainingError.nonFinite(step: step + 1, loss: value)
             }
             let lr = loop.learningRate(step: step)
+            let head = HeadRows(model)
             optimizer.step(learningRate: Float(lr))
+            if p.headLearningRateFactor != 1 { head.scaleUpdate(by: Float(p.headLearningRateFactor)) }
             step += 1
             let report = loop.record(step: step, loss: value, learningRate: lr, gradientNorm: norm, actions: actions,
                                      figures: batch.figures, kl: kl, atCutoff: Double(batch.groupsAtCutoff) / Double(p.prompts),
@@ -224,5 +232,31 @@ public enum GRPOTrainer {
         let run = loop.finish(interrupted: interrupted)
         _ = onEvent(.finished(run))
         return run
+    }
+}
+
+/// The stop head's two embedding rows before an update, to rescale that update afterwards:
+/// AdamW's change of a weight is proportional to the learning rate, so scaling the change of
+/// these rows by k is the same as giving them k times the learning rate.
+struct HeadRows {
+    let embedding: Tensor
+    let rows: [Int]
+    let before: [Float]
+
+    init(_ model: LatentModel) {
+        let e = model.base.embedding, rows = [model.tokens.continue, model.tokens.stop]
+        let d = e.dim(1)
+        (embedding, self.rows) = (e, rows)
+        before = rows.flatMap { r in (0..<d).map { e.data[r * d + $0] } }
+    }
+
+    func scaleUpdate(by factor: Float) {
+        let d = embedding.dim(1)
+        for (k, r) in rows.enumerated() {
+            for j in 0..<d {
+                let old = before[k * d + j]
+                embedding.data[r * d + j] = old + factor * (embedding.data[r * d + j] - old)
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ import Testing
 
     @Test func rlRunsAndReturnsARunWithItsMetrics() {
         let s = distilledSession()
-        let (outcome, host) = s.run("r = rl(m, d, steps: 2, prompts: 2, group: 3, max_new: 4, validate_every: 1, head_temp: 2, warmup: 0)")
+        let (outcome, host) = s.run("r = rl(m, d, steps: 2, prompts: 2, group: 3, max_new: 4, validate_every: 1, head_temp: 2, head_lr: 10, warmup: 0)")
         #expect(outcome.error == nil, "\(String(describing: outcome.error))")
         let id = host.displayIDs.first ?? ""
         #expect(host.updates(for: id).last?.plain.hasPrefix("rl: done") == true)
@@ -55,6 +55,7 @@ import Testing
         #expect(s.fails("rl(m, d, group: 1)", "ValueError").contains("'group'"))
         #expect(s.fails("rl(m, d, cutoff: 2)", "ValueError").contains("'cutoff'"))
         #expect(s.fails("rl(m, d, head_temp: 0)", "ValueError").contains("'head_temp'"))
+        #expect(s.fails("rl(m, d, head_lr: -1)", "ValueError").contains("'head_lr'"))
         #expect(s.fails("rl(m, d, kl: -1)", "ValueError").contains("'kl'"))
         #expect(s.fails("rl(m, d, validate: 3)", "TypeError").contains("'validate'"))
         #expect(s.fails("rl(m, take(d, 1))", "ValueError").contains("at least 2"))

@@ -134,6 +134,29 @@ import Testing
         #expect(stopped.steps == 1 && stopped.interrupted && stopped.metrics["best_step"] == nil)
     }
 
+    /// head_lr scales the update of the CONTINUE/STOP rows only.
+    @Test func headLearningRateFactorScalesTheHeadUpdate() throws {
+        var p = GRPOTrainer.Parameters()
+        (p.steps, p.prompts, p.group, p.learningRate, p.warmupSteps, p.validation) = (1, 2, 4, 1e-2, 0, .none)
+        p.sampling = LatentSamplingSettings(headTemperature: 3, latentCap: 3, maximumAnswerTokens: 4)
+        p.beta = 0.5   // the KL term gives a gradient even when every sample is malformed
+        var deltas: [(head: [Float], trunk: [Float])] = []
+        for factor in [1.0, 0, 2] {
+            let (model, tokenizer, data) = try Self.untrained()
+            // A sharper model, so that completions differ and advantages are not all zero.
+            for w in model.parameters() where w.rank == 2 { for i in 0..<w.count { w.data[i] *= 4 } }
+            let e = model.base.embedding, d = e.dim(1)
+            let rows = [model.tokens.continue, model.tokens.stop].flatMap { r in (0..<d).map { r * d + $0 } }
+            let headBefore = rows.map { e.data[$0] }, trunkBefore = model.base.parameters()[1].scalars
+            p.headLearningRateFactor = factor
+            _ = try GRPOTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p)
+            deltas.append((zip(rows, headBefore).map { e.data[$0] - $1 }, zip(model.base.parameters()[1].scalars, trunkBefore).map { $0 - $1 }))
+        }
+        #expect(deltas[0].head.contains { $0 != 0 } && deltas[0].trunk.contains { $0 != 0 })
+        #expect(deltas[1].head.allSatisfy { $0 == 0 } && deltas[1].trunk == deltas[0].trunk)
+        #expect(zip(deltas[2].head, deltas[0].head).allSatisfy { abs($0 - 2 * $1) <= 1e-6 } && deltas[2].trunk == deltas[0].trunk)
+    }
+
     @Test func badSettingsAndDataAreRejected() throws {
         let (model, tokenizer, data) = try Self.untrained()
         func rejects(_ change: (inout GRPOTrainer.Parameters) -> Void, data d: Dataset? = nil) {
@@ -146,6 +169,7 @@ import Testing
         rejects { $0.reward.cutoff = 1.5 }
         rejects { $0.sampling.headTemperature = 0 }
         rejects { $0.epsilon = -1 }
+        rejects { $0.headLearningRateFactor = -1 }
         rejects({ _ in }, data: Dataset([data[0]]))
         rejects({ $0.validation = .data(Dataset([])) })
         rejects { $0.sampling.maximumAnswerTokens = 150 }   // no prompt fits the model's 160 positions
