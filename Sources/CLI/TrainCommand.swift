@@ -1,5 +1,6 @@
 // `latent train`: supervised fine-tuning from the command line (the calibration experiment),
-// and `latent train logits`, which writes a checkpoint's logits for tools/hf_parity.py.
+// `latent train rl` (GRPO, TrainRLCommand.swift), and `latent train logits`, which writes a
+// checkpoint's logits for tools/hf_parity.py.
 
 import ArgumentParser
 import Datasets
@@ -12,7 +13,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train and inspect models outside the language.",
-        subcommands: [TrainSFTCommand.self, TrainLogitsCommand.self])
+        subcommands: [TrainSFTCommand.self, TrainRLCommand.self, TrainLogitsCommand.self])
 }
 
 /// `latent train sft`: generate arithmetic problems, split them, train CoT or No-CoT SFT for

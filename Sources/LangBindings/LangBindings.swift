@@ -8,8 +8,6 @@ import Lang
 /// ```swift
 /// let session = Session(builtins: LangBindings.all)
 /// ```
-///
-/// Builtins whose engine part has not landed are not registered (see `docs/builtins-engine.md`).
 public enum LangBindings {
     /// Every engine builtin, in help order: Data, Models, Training, Inference, Plots.
     public static var all: [Builtin] { data + models + training + inference + plots }
@@ -23,7 +21,7 @@ public enum LangBindings {
     /// `model`, `load_model`, `params`, `tokenize`, `detokenize`, `predict`.
     public static var models: [Builtin] { ModelBuiltins.all }
 
-    /// `sft`, `distill`.
+    /// `sft`, `distill`, `rl`.
     public static var training: [Builtin] { TrainingBuiltins.all }
 
     /// `evaluate`, `solve`.
@@ -55,17 +53,6 @@ public enum LangBindings {
                 out += "\n### `\(b.name)`\n\n    \(b.signature)\n\n\(b.summary)\n\n    \(b.example)\n"
             }
         }
-        out += "\n" + notYetRegistered
         return out
     }
-
-    /// The contract's engine builtins that are not registered yet, and why.
-    static let notYetRegistered = """
-    ## Not registered yet
-
-    - `rl(model, data, steps: 100, prompts: 8, group: 16, lr: 1e-5, kl: 1e-3, penalty: 1e-4,
-      bonus: 0.1, cutoff: 1.0, validate: nil)`: its trainer (GRPO on the stop decisions and answer
-      tokens) has not landed in `Training`. A builtin is registered only once its engine part exists.
-
-    """
 }

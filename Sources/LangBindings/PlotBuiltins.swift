@@ -27,8 +27,10 @@ enum PlotBuiltins {
         Builtin(
             name: "hist", parameters: [.init("values"), .init("bins", default: 10)] + labels(ylabel: "count"),
             summary: "A histogram of a list of numbers. `bins` is a count (whole-number data keeps one-wide bins), "
-                + "a list of bin edges, or \"auto\"; a dashed line marks the mean.",
-            example: "hist(after.lengths, title: \"total reasoning length after RL\")",
+                + "a list of bin edges, \"auto\", or a range of whole numbers such as 0...18 (one bar per whole number, "
+                + "centred on its tick, the same axis whatever the data: use it to compare two histograms); a dashed "
+                + "line marks the mean.",
+            example: "hist(after.lengths, bins: 0...18, title: \"total reasoning length after RL\", xlabel: \"latent steps + 2\")",
             category: category
         ) { args, _ in
             let values = try args.numbers("values")
@@ -39,12 +41,27 @@ enum PlotBuiltins {
                 guard (1...1000).contains(n) else { throw args.valueError("bins", "must be from 1 to 1000, got \(n)") }
                 bins = .count(n)
             case .list: bins = .edges(try args.numbers("bins"))
+            case .range(let r): bins = try integerBins(r, args)
             case .string("auto"): bins = .auto
-            default: throw args.typeError("bins", expected: "a number of bins, a list of bin edges or \"auto\"")
+            default: throw args.typeError("bins", expected: "a number of bins, a list of bin edges, \"auto\" or a range of whole numbers")
             }
             let options = try options(args)
             return try draw("hist", "values") { try Chart.histogram(values, bins: bins, options: options) }
         }
+    }
+
+    /// `lo...hi` (or `lo..<hi`) of whole numbers: one bin per whole number it walks through.
+    static func integerBins(_ r: RangeValue, _ args: Arguments) throws -> HistogramBins {
+        let shown = Value.range(r).plainText
+        guard r.lower.isFinite, r.upper.isFinite, r.lower == r.lower.rounded(), r.upper == r.upper.rounded() else {
+            throw args.valueError("bins", "a range of bins must run between whole numbers, got \(shown)")
+        }
+        let count = r.count
+        guard (1...1000).contains(count) else {
+            throw args.valueError("bins", "a range of bins must hold 1 to 1000 whole numbers, got \(shown) (\(count))")
+        }
+        let lo = Int(r.lower)
+        return .integers(lo...(lo + count - 1))
     }
 
     static var line: Builtin {

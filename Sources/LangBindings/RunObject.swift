@@ -32,6 +32,10 @@ public final class RunObject: HostObject {
         if let first = run.losses.first, let last = run.losses.last {
             text += run.losses.count == 1 ? ", loss \(Markup.short(first))" : ", loss \(Markup.short(first)) → \(Markup.short(last))"
         }
+        if let step = run.metrics["best_step"]?.first, let accuracy = run.metrics["best_accuracy"]?.first,
+           let length = run.metrics["best_length"]?.first {
+            text += ", best validation accuracy \(Markup.short(accuracy)) at step \(Int(step)) (length \(Markup.short(length)))"
+        }
         if run.interrupted { text += ", interrupted" }
         return text
     }

@@ -1,4 +1,4 @@
-// Training builtins: sft and distill (rl joins when its trainer lands).
+// Training builtins: sft and distill (rl is in RLBuiltin.swift).
 
 import Lang
 import Training
@@ -7,7 +7,7 @@ import Training
 enum TrainingBuiltins {
     static let category = "Training"
 
-    static var all: [Builtin] { [sft, distill] }
+    static var all: [Builtin] { [sft, distill, rl] }
 
     static var sft: Builtin {
         Builtin(

@@ -14,7 +14,7 @@ import Training
 /// - Divergence: a NaN or infinite loss or gradient becomes a `NumericError` naming the step;
 ///   the partial run is recorded on the model too.
 struct TrainingDriver {
-    /// The builtin's name (`"sft"`, `"distill"`), used in messages and as the progress title.
+    /// The builtin's name (`"sft"`, `"distill"`, `"rl"`), used in messages and as the progress title.
     let kind: String
     let model: ModelObject
     /// The settings as the language passed them (shown by `r.settings`).
@@ -37,9 +37,13 @@ struct TrainingDriver {
                 progress = ProgressDisplay(context: context, title: kind, unit: "step", total: totalSteps, timeBudget: timeBudget)
             case .step(let s):
                 losses.append(s.loss)
-                progress?.update(done: s.step, total: s.totalSteps, metrics: [
-                    ("loss", s.loss), ("lr", s.learningRate), ("tok/s", s.tokensPerSecond.rounded()),
-                ], curve: losses)
+                // GRPO steps carry their own figures: reward, accuracy and length say more than the loss.
+                let shown: [(String, Double)] = s.metrics.isEmpty
+                    ? [("loss", s.loss), ("lr", s.learningRate), ("tok/s", s.tokensPerSecond.rounded())]
+                    : [("reward", "reward"), ("acc", "accuracy"), ("len", "length"), ("kl", "kl")].compactMap { label, key in
+                        s.metrics[key].map { (label, $0) }
+                    }
+                progress?.update(done: s.step, total: s.totalSteps, metrics: shown, curve: losses)
             case .finished(let run):
                 finished = run
             }

@@ -70,4 +70,43 @@ public final class KeyValueCache {
 
     /// Records that `count` more positions are in the cache (called once per forward).
     func advance(by count: Int) { length += count }
+
+    /// A cache whose row i holds this cache's row `rows[i]`, so that one prompt computed once
+    /// serves several completions. A differentiable cache gives a differentiable copy (gradients
+    /// of repeated rows add up); a preallocated one gives a preallocated copy of `capacity`
+    /// positions (at least the current length).
+    func repeating(rows: [Int], capacity newCapacity: Int? = nil) -> KeyValueCache {
+        let n = rows.count
+        let copy = KeyValueCache(batchSize: n, starts: rows.map { starts[$0] }, capacity: capacity.map { _ in max(newCapacity ?? length, length) },
+                                 dimension: dimension, layers: keys.count)
+        copy.length = length
+        for l in keys.indices {
+            guard let k = keys[l], let v = values[l] else { continue }
+            if let capacity, let target = copy.capacity {
+                for (to, from) in rows.enumerated() {
+                    (copy.keys[l]!.data + to * target * dimension).update(from: k.data + from * capacity * dimension, count: length * dimension)
+                    (copy.values[l]!.data + to * target * dimension).update(from: v.data + from * capacity * dimension, count: length * dimension)
+                }
+            } else {
+                let width = length * dimension
+                copy.keys[l] = ModelOps.gatherRows(k.reshaped([batchSize, width]), rows: rows).reshaped([n, length, dimension])
+                copy.values[l] = ModelOps.gatherRows(v.reshaped([batchSize, width]), rows: rows).reshaped([n, length, dimension])
+            }
+        }
+        return copy
+    }
+
+    private init(batchSize: Int, starts: [Int], capacity: Int?, dimension: Int, layers: Int) {
+        self.batchSize = batchSize
+        self.starts = starts
+        self.capacity = capacity
+        self.dimension = dimension
+        if let capacity {
+            keys = (0..<layers).map { _ in Tensor(zeros: [batchSize, capacity, dimension]) }
+            values = (0..<layers).map { _ in Tensor(zeros: [batchSize, capacity, dimension]) }
+        } else {
+            keys = Array(repeating: nil, count: layers)
+            values = Array(repeating: nil, count: layers)
+        }
+    }
 }

@@ -13,6 +13,10 @@ public enum HistogramBins: Sendable, Equatable {
     case count(Int)
     /// Explicit, strictly increasing bin edges (at least two); values outside are noted.
     case edges([Double])
+    /// One bin per whole number from `lowerBound` to `upperBound`, each centred on its integer,
+    /// whatever the data: counts such as reasoning lengths on an axis fixed in advance, so that
+    /// two histograms (before and after training) compare bar by bar. Values outside are noted.
+    case integers(ClosedRange<Int>)
 }
 
 extension Chart {
@@ -33,6 +37,7 @@ extension Chart {
         let data = logX ? clean.values.map(log10) : clean.values
         let integral = !logX && data.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
         let edges = try binEdges(data, bins: bins, integral: integral, log: logX)
+        let wholeTicks: Bool = if case .integers = bins { true } else { integral }
         var counts = [Int](repeating: 0, count: edges.count - 1)
         var outside = 0
         for v in data {
@@ -50,7 +55,7 @@ extension Chart {
             options: options, notes: notes,
             makeX: { pixels in
                 Axis.numeric(lo: firstEdge - margin, hi: lastEdge + margin, scale: options.xScale, pixels: pixels,
-                             fit: .exact, integerTicks: integral, spacing: integral ? 34 : 70) { TextMetrics.width($0, size: Frame.tickSize) }
+                             fit: .exact, integerTicks: wholeTicks, spacing: wholeTicks ? 34 : 70) { TextMetrics.width($0, size: Frame.tickSize) }
             },
             makeY: { pixels in
                 Axis.numeric(lo: logY ? 1 : 0, hi: Double(max(maxCount, 1)), scale: options.yScale, pixels: pixels,
@@ -121,6 +126,12 @@ extension Chart {
                 return given.map(log10)
             }
             return given
+        case .integers(let range):
+            guard range.count <= 1000 else {
+                throw PlotError("histogram: integer bins \(range.lowerBound)…\(range.upperBound) make \(range.count) bins, more than 1000")
+            }
+            guard !log else { throw PlotError("histogram: integer bins need a linear x axis, not a log scale") }
+            return integerEdges(lo: Double(range.lowerBound), hi: Double(range.upperBound), width: 1)
         case .count(let n):
             guard (1...1000).contains(n) else { throw PlotError("histogram: bins must be 1…1000, got \(n)") }
             if integral {

@@ -41,6 +41,9 @@ public struct TrainingStep: Sendable, Equatable {
     public var elapsed: Double
     /// Non-padding tokens per second over the whole run so far.
     public var tokensPerSecond: Double
+    /// Trainer-specific figures of the step (GRPO: `reward`, `accuracy`, `length`, `kl`,
+    /// `stop_entropy`); empty for the token-level trainers.
+    public var metrics: [String: Double] = [:]
 
     public init(
         step: Int, totalSteps: Int, epoch: Int, loss: Double, learningRate: Double,

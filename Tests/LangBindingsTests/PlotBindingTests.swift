@@ -8,6 +8,7 @@ import Testing
     static let calls = [
         "hist([1, 2, 2, 3, 3, 3, 4], bins: 4, title: \"t\")",
         "hist([0.5, 1.5, 2.25], bins: \"auto\")",
+        "hist([8, 8, 7, 5], bins: 0...12, title: \"lengths\", xlabel: \"latent steps + 2\")",
         "line([3, 2, 1.5, 1.2])",
         "line([0, 1, 2], [4, 5, 7], xlabel: \"x\")",
         "line({a: [1, 2, 3], b: [3, 2, 1]})",
@@ -51,6 +52,9 @@ import Testing
         #expect(s.fails("hist([])", "ValueError").hasPrefix("hist: argument 'values'"))
         #expect(s.fails("hist(\"abc\")", "TypeError").contains("hist: argument 'values' must be a list of numbers"))
         #expect(s.fails("hist([1, 2], bins: 0)", "ValueError").contains("argument 'bins'"))
+        #expect(s.fails("hist([1, 2], bins: 0.5...3)", "ValueError").contains("whole numbers"))
+        #expect(s.fails("hist([1, 2], bins: 3...1)", "ValueError").contains("1 to 1000 whole numbers"))
+        #expect(s.fails("hist([1, 2], bins: true)", "TypeError").contains("a range of whole numbers"))
         #expect(s.fails("line([1, 2], [1])", "ValueError").contains("same length"))
         #expect(s.fails("line({a: [1], b: \"x\"})", "TypeError").contains("the series 'b'"))
         #expect(s.fails("bar([\"a\", \"b\"], [1])", "ValueError").hasPrefix("bar:"))

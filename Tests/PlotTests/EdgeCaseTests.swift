@@ -142,6 +142,19 @@ struct EdgeCaseTests {
         #expect(try Chart.histogram(lengths, bins: .count(10)).summary.contains("6 bins"))
     }
 
+    @Test("a fixed range of integer bins: one bar per whole number, whatever the data")
+    func fixedIntegerBins() throws {
+        let single = try Chart.histogram([Double](repeating: 8, count: 200), bins: .integers(0...10))
+        #expect(single.summary.contains("11 bins"), "\(single.summary)")
+        let ticks = texts(single.svg)
+        #expect(["0", "2", "8", "10"].allSatisfy(ticks.contains), "\(ticks)")
+        #expect(!ticks.contains("0.5") && !ticks.contains("7.5"))
+        let outside = try Chart.histogram([1, 1, 2, 9], bins: .integers(0...3))
+        #expect(outside.summary.contains("4 bins") && texts(outside.svg).contains("1 value outside the bin edges"))
+        expectPlotError("more than 1000") { try Chart.histogram([1], bins: .integers(0...1000)) }
+        expectPlotError("linear x axis") { try Chart.histogram([1], bins: .integers(1...3), options: ChartOptions(xScale: .log)) }
+    }
+
     @Test("integer data gets one bin per integer, centred on its tick")
     func integerBins() throws {
         let chart = try Chart.histogram(Fixtures.reasoningLengths())

@@ -29,6 +29,12 @@ enum Fixtures {
             try Chart.histogram(reasoningLengths(), options: ChartOptions(
                 title: "Total reasoning length after RL", xLabel: "reasoning length (latent steps + 2)", yLabel: "count"))
         }),
+        ("histogram-integers", {
+            // Before RL every answer took 6 latent steps: a fixed integer axis puts both pictures on one scale.
+            try Chart.histogram(reasoningLengths(), bins: .integers(0...14), options: ChartOptions(
+                title: "Total reasoning length after RL (test set)", xLabel: "total reasoning length (latent steps + 2)",
+                yLabel: "test problems"))
+        }),
         ("histogram-continuous", {
             var random = FixtureRandom(seed: 11)
             return try Chart.histogram((0..<1000).map { _ in 3 + random.normal() * 0.8 },

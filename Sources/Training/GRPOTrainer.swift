@@ -1,0 +1,262 @@
+// GRPOTrainer: learning when to stop (method.md §(d)) — GRPO on the stop decisions and the answer
+// tokens of a latent model, with the paper's reward (see GRPOReward) and loss (see GRPOBatch).
+//
+// Per step: the next P prompts of a seeded shuffle of the training prompts, G completions each
+// sampled at temperature (seed of the step), rewards and group advantages, the loss over every
+// action with log-probabilities recomputed through the latent recurrence (policy with gradients,
+// frozen copy of the starting model without), one AdamW update (clipping, warm-up then cosine).
+//
+// Validation (model selection, never the test split): greedy adaptive latent evaluation of the
+// validation set before the first step, every `validateEvery` steps and after the last one. The
+// best weights by validation accuracy are kept in memory (ties: the shorter mean length wins, so
+// a run that shortens at equal accuracy keeps the shorter model; the paper's selection ignores
+// length) and restored at the end, unless a stop request ended the run (the contract: an
+// interrupted run keeps the weights of its last completed step). Validation data defaults to the
+// last min(200, max(1, n/10)) examples of `data`, which are then left out of the prompts.
+
+import Datasets
+import Foundation
+import Models
+import TensorCore
+
+/// GRPO for latent models (the language's `rl`).
+public enum GRPOTrainer {
+    /// Where validation examples come from.
+    public enum Validation: Sendable, Equatable {
+        /// The last min(200, max(1, n/10)) examples of the training data, held out of the prompts.
+        case heldOut
+        /// A separate dataset (all of the training data is used for prompts).
+        case data(Dataset)
+        /// No validation and no best-checkpoint selection.
+        case none
+    }
+
+    /// Settings of one run; defaults are the paper's (method.md §(d)) unless noted.
+    public struct Parameters: Sendable, Equatable {
+        /// Optimizer steps.
+        public var steps: Int = 100
+        /// Prompts per step (P) and completions per prompt (G).
+        public var prompts: Int = 8
+        public var group: Int = 16
+        public var learningRate: Double = 1e-5
+        /// KL coefficient β against the frozen starting model (0: no reference pass).
+        public var beta: Double = 1e-3
+        /// Penalty, bonus and cutoff of the length term.
+        public var reward = GRPOReward.Settings()
+        /// ε of the advantage normaliser (TRL's 1e-4; the penalty only bites through it).
+        public var epsilon: Double = 1e-4
+        /// Temperatures, latent cap (16) and answer-token cap (40).
+        public var sampling = LatentSamplingSettings()
+        public var validation: Validation = .heldOut
+        public var validateEvery: Int = 25
+        /// Restore the best validated weights at the end.
+        public var keepBest: Bool = true
+        /// Learning rate of the stop head (the CONTINUE and STOP rows of the tied embedding) as a
+        /// multiple of the trunk's (1: the same; 0: frozen head). An exploration lever of issue 9.
+        public var headLearningRateFactor: Double = 1
+        /// Wall-clock seconds; when set, the cosine schedule runs on time and training stops there.
+        public var timeBudget: Double? = nil
+        /// Linear warm-up steps (ours: 10 of the default 100; the paper's 1,000 of 60,000).
+        public var warmupSteps: Int = 10
+        /// The cosine decays to this fraction of the peak (HF's cosine: 0).
+        public var minimumLearningRateFraction: Double = 0
+        public var weightDecay: Double = 1e-3
+        public var beta1: Double = 0.9
+        public var beta2: Double = 0.999
+        /// Global gradient-norm clipping (HF's default 1.0).
+        public var gradientClip: Double = 1.0
+        public var seed: UInt64 = 0
+        /// Rows per forward call when sampling and validating.
+        public var batchSize: Int = 128
+        /// Completions per forward/backward chunk of the update (gradients are accumulated, so
+        /// this changes memory and speed, not the result beyond float rounding).
+        public var microBatch: Int = 32
+
+        public init() {}
+
+        /// Throws ``TrainingError/invalidArgument(_:)`` naming the first unusable value.
+        public func validate() throws {
+            func bad(_ m: String) -> TrainingError { .invalidArgument(m) }
+            guard steps > 0 else { throw bad("steps must be at least 1, got \(steps)") }
+            guard prompts > 0 else { throw bad("prompts must be at least 1, got \(prompts)") }
+            guard group > 1 else { throw bad("group must be at least 2 (advantages compare samples of one prompt), got \(group)") }
+            guard learningRate.isFinite, learningRate > 0 else { throw bad("lr must be positive, got \(learningRate)") }
+            guard beta.isFinite, beta >= 0 else { throw bad("kl must be 0 or more, got \(beta)") }
+            guard reward.penalty.isFinite, reward.bonus.isFinite else { throw bad("penalty and bonus must be finite numbers") }
+            guard (0...1).contains(reward.cutoff) else { throw bad("cutoff must be a share of correct samples in 0…1, got \(reward.cutoff)") }
+            guard epsilon.isFinite, epsilon >= 0 else { throw bad("epsilon must be 0 or more, got \(epsilon)") }
+            guard headLearningRateFactor.isFinite, headLearningRateFactor >= 0 else {
+                throw bad("head_lr must be a factor of 0 or more, got \(headLearningRateFactor)")
+            }
+            guard validateEvery > 0 else { throw bad("validate_every must be at least 1, got \(validateEvery)") }
+            guard warmupSteps >= 0, batchSize > 0, microBatch > 0 else { throw bad("warmup must be ≥ 0 and the batch sizes ≥ 1") }
+            guard weightDecay >= 0, gradientClip > 0, (0..<1).contains(beta1), (0..<1).contains(beta2) else {
+                throw bad("weight decay must be ≥ 0, the clip norm > 0 and the betas in [0, 1)")
+            }
+            if let t = timeBudget, !(t > 0 && t.isFinite) { throw bad("seconds must be positive, got \(t)") }
+            do { try sampling.validate() } catch { throw bad("\(error)") }
+        }
+    }
+
+    /// How many examples `.heldOut` keeps for validation out of `count`.
+    public static func heldOutCount(_ count: Int) -> Int { min(200, max(1, count / 10)) }
+
+    /// The prompts and the validation set of a run.
+    static func split(_ data: Dataset, _ validation: Validation) throws -> (prompts: [Example], validation: Dataset?) {
+        switch validation {
+        case .none: return (Array(data), nil)
+        case .data(let v):
+            guard !v.isEmpty else { throw TrainingError.invalidArgument("the validation data is empty") }
+            return (Array(data), v)
+        case .heldOut:
+            guard data.count >= 2 else {
+                throw TrainingError.invalidArgument("rl holds out part of the data for validation and needs at least 2 examples, got \(data.count)")
+            }
+            let n = heldOutCount(data.count)
+            return (Array(data.prefix(data.count - n)), Dataset(Array(data.suffix(n)), source: data.source + " (held out for validation)"))
+        }
+    }
+
+    /// A frozen copy of `model` (the KL reference).
+    static func copy(_ model: LatentModel, tokenizer: Tokenizer) throws -> LatentModel {
+        func clone(_ pairs: [(name: String, tensor: Tensor)]) -> [String: Tensor] {
+            Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, Tensor($0.tensor.scalars, shape: $0.tensor.shape)) })
+        }
+        let base = try LlamaModel(configuration: model.base.configuration, tensors: clone(model.base.namedParameters()))
+        let filter = try LatentFilter(tensors: clone(model.filter.namedParameters()), dimension: model.filter.dimension)
+        return try LatentModel(base: base, filter: filter, tokenizer: tokenizer)
+    }
+
+    /// Trains `model` in place and returns the run.
+    ///
+    /// Events: `.started`, one `.step` per update (loss = the GRPO loss; `metrics` holds
+    /// `reward`, `accuracy`, `length`, `kl`, `stop_entropy`), `.finished`. `.stop` ends
+    /// training at the next step boundary. Run metrics (per step): `loss`, `lr`, `grad_norm`,
+    /// `tokens_per_s` (actions per second), `reward`, `accuracy` (share of correct samples),
+    /// `length` (mean total reasoning length of well-formed samples), `malformed`, `kl` (mean
+    /// per-action k3), `stop_entropy` (mean stop-head entropy at temperature 1, nats),
+    /// `at_cutoff` (share of groups where the penalty applied), `sample_seconds` (sampling and
+    /// scoring) and `update_seconds` (policy and reference passes, backward, AdamW); per validation: `val_step`,
+    /// `val_accuracy`, `val_length`; once: `best_step`, `best_accuracy`, `best_length`,
+    /// `validation_examples`, `dropped_prompts` (too long for the model with the caps).
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` for bad settings or data,
+    ///   ``TrainingError/nonFinite(step:loss:)`` when the loss or gradient is not finite (the
+    ///   update is not applied).
+    public static func train(
+        model: LatentModel, tokenizer: Tokenizer, data: Dataset, parameters p: Parameters = Parameters(),
+        onEvent: (TrainingEvent) -> TrainingControl = { _ in .continue }
+    ) throws -> TrainingRun {
+        try p.validate()
+        guard !data.isEmpty else { throw TrainingError.invalidArgument("the training data is empty") }
+        guard LatentTokens(tokenizer) == model.tokens, tokenizer.count == model.base.configuration.vocabularySize else {
+            throw TrainingError.invalidArgument("the tokenizer does not belong to this latent model")
+        }
+        let (all, validation) = try split(data, p.validation)
+        // Prompts whose completion could overrun the model's length are dropped (the paper drops
+        // prompts over 100 tokens).
+        let room = model.base.configuration.maximumLength - p.sampling.latentCap - 1 - p.sampling.maximumAnswerTokens
+        let examples = all.filter { tokenizer.prompt(question: $0.question, latent: true).count <= room }
+        guard !examples.isEmpty else {
+            throw TrainingError.invalidArgument(
+                "no prompt fits: the model's maximum length \(model.base.configuration.maximumLength) leaves \(max(0, room)) tokens "
+                    + "for a prompt after \(p.sampling.latentCap) latent steps and \(p.sampling.maximumAnswerTokens) answer tokens")
+        }
+        let reference = p.beta > 0 ? try copy(model, tokenizer: tokenizer) : nil
+        let optimizer = GRPOLoop.optimizer(for: model, parameters: p)
+        let weights = model.parameters()
+        var loop = GRPOLoop(parameters: p, weights: weights)
+        var selection = BestWeights(weights: weights)
+        if let validation { loop.record(validationExamples: validation.count) }
+        loop.record(droppedPrompts: all.count - examples.count)
+        func validate(step: Int) throws {
+            guard let validation else { return }
+            let r = try LatentEvaluator.evaluate(model: model, tokenizer: tokenizer, data: validation,
+                                                 policy: .adaptive(cap: p.sampling.latentCap),
+                                                 maximumAnswerTokens: p.sampling.maximumAnswerTokens, batchSize: p.batchSize).result
+            loop.record(validation: step, accuracy: r.accuracy, length: r.meanLength)
+            selection.offer(step: step, accuracy: r.accuracy, length: r.meanLength)
+        }
+        var stopRequested = onEvent(.started(totalSteps: p.steps, examples: examples.count)) == .stop
+        try validate(step: 0)
+        var order: (epoch: Int, indices: [Int]) = (-1, [])
+        var step = 0
+        while step < p.steps && !stopRequested {
+            if let budget = p.timeBudget, loop.elapsed() >= budget { break }
+            // The next P prompts of the epoch's shuffle (epochs continue across steps).
+            var chosen: [Example] = []
+            for k in 0..<p.prompts {
+                let position = step * p.prompts + k
+                let epoch = position / examples.count
+                if order.epoch != epoch {
+                    var rng = SeededRandom(seed: p.seed &+ 0x6A09_E667 &* UInt64(epoch + 1))
+                    order = (epoch, Array(examples.indices).shuffled(using: &rng))
+                }
+                chosen.append(examples[order.indices[position % examples.count]])
+            }
+            let sampled = loop.elapsed()
+            let batch = try GRPOBatch(model: model, tokenizer: tokenizer, examples: chosen, group: p.group, sampling: p.sampling,
+                                      reward: p.reward, epsilon: p.epsilon, seed: p.seed &+ 0x3C6E_F372 &* UInt64(step + 1),
+                                      batchSize: p.batchSize)
+            let scored = loop.elapsed()
+            optimizer.zeroGrad()
+            let (value, kl, actions) = try batch.accumulateGradients(model: model, reference: reference, beta: p.beta,
+                                                                     sampling: p.sampling, rows: p.microBatch)
+            guard value.isFinite else {
+                optimizer.zeroGrad()
+                _ = onEvent(.finished(loop.finish(interrupted: true)))
+                throw TrainingError.nonFinite(step: step + 1, loss: value)
+            }
+            let norm = Double(clipGradientNorm(weights, maxNorm: Float(p.gradientClip)))
+            guard norm.isFinite else {
+                optimizer.zeroGrad()
+                _ = onEvent(.finished(loop.finish(interrupted: true)))
+                throw TrainingError.nonFinite(step: step + 1, loss: value)
+            }
+            let lr = loop.learningRate(step: step)
+            let head = HeadRows(model)
+            optimizer.step(learningRate: Float(lr))
+            if p.headLearningRateFactor != 1 { head.scaleUpdate(by: Float(p.headLearningRateFactor)) }
+            step += 1
+            let report = loop.record(step: step, loss: value, learningRate: lr, gradientNorm: norm, actions: actions,
+                                     figures: batch.figures, kl: kl, atCutoff: Double(batch.groupsAtCutoff) / Double(p.prompts),
+                                     sampleSeconds: scored - sampled, updateSeconds: loop.elapsed() - scored)
+            if onEvent(.step(report)) == .stop { stopRequested = true }
+            if !stopRequested && (step % p.validateEvery == 0 || step == p.steps) { try validate(step: step) }
+        }
+        let interrupted = stopRequested && step < p.steps
+        if validation != nil && !interrupted {
+            if selection.lastOffered != step { try validate(step: step) }
+            if p.keepBest { selection.restore() }
+            loop.record(best: selection)
+        }
+        let run = loop.finish(interrupted: interrupted)
+        _ = onEvent(.finished(run))
+        return run
+    }
+}
+
+/// The stop head's two embedding rows before an update, to rescale that update afterwards:
+/// AdamW's change of a weight is proportional to the learning rate, so scaling the change of
+/// these rows by k is the same as giving them k times the learning rate.
+struct HeadRows {
+    let embedding: Tensor
+    let rows: [Int]
+    let before: [Float]
+
+    init(_ model: LatentModel) {
+        let e = model.base.embedding, rows = [model.tokens.continue, model.tokens.stop]
+        let d = e.dim(1)
+        (embedding, self.rows) = (e, rows)
+        before = rows.flatMap { r in (0..<d).map { e.data[r * d + $0] } }
+    }
+
+    func scaleUpdate(by factor: Float) {
+        let d = embedding.dim(1)
+        for (k, r) in rows.enumerated() {
+            for j in 0..<d {
+                let old = before[k * d + j]
+                embedding.data[r * d + j] = old + factor * (embedding.data[r * d + j] - old)
+            }
+        }
+    }
+}
