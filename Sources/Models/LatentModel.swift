@@ -53,6 +53,16 @@ public final class LatentModel {
         self.tokens = LatentTokens(tokenizer)
     }
 
+    /// Wraps `base` and `filter` with known special-token ids (a weight-sharing replica).
+    init(base: LlamaModel, filter: LatentFilter, tokens: LatentTokens) throws {
+        guard filter.dimension == base.configuration.dimension else {
+            throw ModelError.invalidInput("latent filter of dimension \(filter.dimension) for a model of dimension \(base.configuration.dimension)")
+        }
+        self.base = base
+        self.filter = filter
+        self.tokens = tokens
+    }
+
     /// A latent model made from a trained CoT (or No-CoT) `teacher`: a COPY of its weights (the
     /// teacher is left untouched), a fresh filter (Xavier, seeded), and — with `meanResize` —
     /// the rows of `<START>`, `<END>`, `<|CONTINUE|>` and `<|STOP|>` set to the mean of all other

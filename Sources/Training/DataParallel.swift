@@ -17,28 +17,8 @@ import Foundation
 import Models
 import TensorCore
 
-/// Model replicas that share weights, for splitting a batch's forward and backward across
-/// threads. Worker 0 is the model itself.
-final class DataParallel {
-    /// The model (index 0) and its replicas.
-    let models: [LlamaModel]
-    private let parameterLists: [[Tensor]]
-
-    /// Replicas for `workers` threads (at least 1; 1 means no splitting).
-    init(model: LlamaModel, workers: Int) throws {
-        var models = [model]
-        for _ in 1..<max(1, workers) {
-            let shared = Dictionary(uniqueKeysWithValues: model.namedParameters().map {
-                ($0.name, Tensor(storage: $0.tensor.storage, shape: $0.tensor.shape))
-            })
-            models.append(try LlamaModel(configuration: model.configuration, tensors: shared))
-        }
-        self.models = models
-        parameterLists = models.map { $0.parameters() }
-    }
-
-    var workers: Int { models.count }
-
+/// How a batch is cut for ``DataParallel``.
+enum Sharding {
     /// The number of workers a step should use: the engine's thread count, unless the
     /// `LATENT_DATA_PARALLEL=0` environment variable turns splitting off.
     static var defaultWorkers: Int {
@@ -52,6 +32,62 @@ final class DataParallel {
         let n = max(1, min(workers, rows.count))
         return (0..<n).map { w in stride(from: w, to: rows.count, by: n).map { rows[$0] } }
     }
+}
+
+/// Model replicas that share weights, for splitting a batch's forward and backward across
+/// threads. Worker 0 is the model itself.
+final class DataParallel<Model: WeightSharingModel> {
+    /// The model (index 0) and its replicas.
+    let models: [Model]
+    private let parameterLists: [[Tensor]]
+
+    /// Replicas for `workers` threads (at least 1; 1 means no splitting).
+    init(model: Model, workers: Int) throws {
+        var models = [model]
+        for _ in 1..<max(1, workers) { models.append(try model.sharingWeights()) }
+        self.models = models
+        parameterLists = models.map { $0.parameters() }
+    }
+
+    var workers: Int { models.count }
+
+    /// Runs `body(models[i], items[i])` for every item, each on its own thread with
+    /// single-threaded OpenBLAS (on the calling thread when there is one item), and returns the
+    /// results in order. The first error thrown by any worker is rethrown.
+    func map<Item, Output>(_ items: [Item], _ body: (Model, Item) throws -> Output) throws -> [Output] {
+        precondition(items.count <= models.count, "more shards than workers")
+        if items.count == 1 { return [try body(models[0], items[0])] }
+        var results = [Result<Output, Error>?](repeating: nil, count: items.count)
+        let previous = BLAS.threads
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(previous) }
+        func work(_ i: Int) -> Result<Output, Error> { Result { try body(models[i], items[i]) } }
+        results.withUnsafeMutableBufferPointer { out in
+            let slots = Unchecked(out)
+            withoutActuallyEscaping(work) { work in
+                let job = Unchecked(work)
+                DispatchQueue.concurrentPerform(iterations: items.count) { i in slots.value[i] = job.value(i) }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+
+    /// Gradient-free forward passes of `batches` (at most one per worker), in parallel; each
+    /// worker sets its own no-grad scope (task-locals do not cross threads).
+    @discardableResult
+    func forward(_ batches: [TokenBatch]) throws -> [ModelOutput] where Model == LlamaModel {
+        try map(batches) { model, batch in try Autograd.withoutGrad { try model.forward(batch) } }
+    }
+
+    /// Backpropagates `losses[i]` (worker i's scalar loss) seeded with `weights[i]`, in
+    /// parallel, and leaves the summed gradients on the model's parameters.
+    func backward(_ losses: [Tensor], weights: [Double]) {
+        precondition(losses.count == weights.count && losses.count <= models.count)
+        _ = try? map(Array(zip(losses, weights))) { _, item -> Void in
+            if item.1 > 0 { item.0.backward(gradient: Tensor(scalar: Float(item.1))) } else { item.0.detachGraph() }
+        }
+        gatherGradients(workers: losses.count)
+    }
 
     /// Runs `loss(model, shard)` for each shard on its own thread, backpropagates each shard's
     /// loss weighted by its share of the target tokens, and leaves the summed gradients on the
@@ -61,64 +97,22 @@ final class DataParallel {
     /// `loss` must return a mean over the shard's `targetTokens(shard)` targets.
     func lossAndGradients<Shard>(
         _ shards: [Shard], targetTokens: (Shard) -> Int,
-        loss: (LlamaModel, Shard) throws -> Tensor
+        loss: (Model, Shard) throws -> Tensor
     ) throws -> Double {
-        precondition(shards.count <= models.count, "more shards than workers")
         let total = Double(shards.reduce(0) { $0 + targetTokens($1) })
         guard total > 0 else { return 0 }
-        var results = [Result<Double, Error>](repeating: .success(0), count: shards.count)
-        func work(_ i: Int) -> Result<Double, Error> {
-            let weight = Double(targetTokens(shards[i])) / total
-            guard weight > 0 else { return .success(0) }
-            return Result {
-                let value = try loss(models[i], shards[i])
-                let v = Double(value.item)
-                if v.isFinite {
-                    value.backward(gradient: Tensor(scalar: Float(weight)))
-                } else {
-                    value.detachGraph()
-                }
-                return v * weight
-            }
+        // Forward and backward in one pass per worker: each graph is freed as soon as it is used.
+        let values = try map(shards) { model, shard -> Double in
+            let weight = Double(targetTokens(shard)) / total
+            guard weight > 0 else { return 0 }
+            let value = try loss(model, shard)
+            let v = Double(value.item)
+            if v.isFinite { value.backward(gradient: Tensor(scalar: Float(weight))) } else { value.detachGraph() }
+            return v * weight
         }
-        if shards.count == 1 {
-            results[0] = work(0)
-        } else {
-            let previous = BLAS.threads
-            BLAS.setThreads(1)
-            defer { BLAS.setThreads(previous) }
-            results.withUnsafeMutableBufferPointer { out in
-                let slots = Unchecked(out)
-                withoutActuallyEscaping(work) { work in
-                    let job = Unchecked(work)
-                    DispatchQueue.concurrentPerform(iterations: shards.count) { i in slots.value[i] = job.value(i) }
-                }
-            }
-        }
-        var sum = 0.0
-        for r in results { sum += try r.get() }
+        let sum = values.reduce(0, +)
         if sum.isFinite { gatherGradients(workers: shards.count) } else { clearReplicaGradients() }
         return sum
-    }
-
-    /// Gradient-free forward passes of `batches` (at most one per worker), each on its own
-    /// thread with single-threaded OpenBLAS; returns each batch's output in order.
-    @discardableResult
-    func forward(_ batches: [TokenBatch]) throws -> [ModelOutput] {
-        precondition(batches.count <= models.count, "more batches than workers")
-        if batches.count == 1 { return [try Autograd.withoutGrad { try models[0].forward(batches[0]) }] }
-        var results = [Result<ModelOutput, Error>?](repeating: nil, count: batches.count)
-        let previous = BLAS.threads
-        BLAS.setThreads(1)
-        defer { BLAS.setThreads(previous) }
-        results.withUnsafeMutableBufferPointer { out in
-            let (slots, models) = (Unchecked(out), Unchecked(models))
-            DispatchQueue.concurrentPerform(iterations: batches.count) { i in
-                // Each worker thread sets its own no-grad scope (task-locals do not cross threads).
-                slots.value[i] = Result { try Autograd.withoutGrad { try models.value[i].forward(batches[i]) } }
-            }
-        }
-        return try results.map { try $0!.get() }
     }
 
     /// Adds the replicas' gradients into the model's and zeroes them.

@@ -141,6 +141,24 @@ public struct DistillationLoss {
                                 distillation: Double(dist.item), latentNorms: norms)
     }
 
+    /// The figures of a batch computed in shards: each weighted by its share of the rows.
+    struct Summary {
+        let total, teacherCE, studentCE, distillation: Double
+        let latentNorms: [Double]
+
+        init(_ parts: [DistillationLoss], shares: [Double]) {
+            func weighted(_ value: (DistillationLoss) -> Double) -> Double {
+                zip(parts, shares).reduce(0) { $0 + value($1.0) * $1.1 }
+            }
+            total = weighted { Double($0.total.item) }
+            teacherCE = weighted(\.teacherCE)
+            studentCE = weighted(\.studentCE)
+            distillation = weighted(\.distillation)
+            let steps = parts.map(\.latentNorms.count).max() ?? 0
+            latentNorms = (0..<steps).map { k in weighted { k < $0.latentNorms.count ? $0.latentNorms[k] : 0 } }
+        }
+    }
+
     /// Unbiased standard deviation of all elements (PyTorch's `Tensor.std()`).
     static func standardDeviation(_ t: Tensor) -> Float {
         let n = t.count

@@ -183,23 +183,32 @@ public enum DistillationTrainer {
         var plans: (epoch: Int, batches: [[Int]]) = (-1, [])
         var tokens = 0, step = 0, applied = 0
         let weights = model.parameters()
+        // Each step's batch is split by rows across the engine's threads (see DataParallel);
+        // the shard losses are weighted by their share of the rows.
+        let parallel = try DataParallel(model: model, workers: Sharding.defaultWorkers)
         while step < plannedSteps && !stopRequested {
             if let budget = p.timeBudget, elapsed() >= budget { break }
             let epoch = step / perEpoch
             if plans.epoch != epoch { plans = (epoch, plan(examples, batchSize: p.batchSize, batchesPerChunk: p.batchesPerChunk, epoch: epoch, seed: p.seed)) }
             let indices = plans.batches[step % plans.batches.count]
-            let batch = DistillationBatch(indices.map { examples[$0] }, tokenizer: tokenizer)
+            let batches = Sharding.shards(indices, workers: parallel.workers).map {
+                DistillationBatch($0.map { examples[$0] }, tokenizer: tokenizer)
+            }
             step += 1
             guardState.optimizer.zeroGrad()
-            let loss = try DistillationLoss.compute(model: model, batch: batch, distillWeight: Float(p.distillWeight),
-                                                    teacherWeight: Float(p.teacherWeight), studentWeight: Float(p.studentWeight))
-            let value = lossOverride?(step, Double(loss.total.item)) ?? Double(loss.total.item)
+            let parts = try parallel.map(batches) { m, batch in
+                try DistillationLoss.compute(model: m, batch: batch, distillWeight: Float(p.distillWeight),
+                                             teacherWeight: Float(p.teacherWeight), studentWeight: Float(p.studentWeight))
+            }
+            let shares = batches.map { Double($0.size) / Double(indices.count) }
+            let loss = DistillationLoss.Summary(parts, shares: shares)
+            let value = lossOverride?(step, loss.total) ?? loss.total
             var norm = Double.nan
             if guardState.accepts(value) {
-                loss.total.backward()
+                parallel.backward(parts.map(\.total), weights: shares)
                 norm = Double(clipGradientNorm(weights, maxNorm: Float(p.gradientClip)))
             } else {
-                loss.total.detachGraph()
+                for part in parts { part.total.detachGraph() }
             }
             guard norm.isFinite else {
                 guardState.optimizer.zeroGrad()
@@ -214,8 +223,13 @@ public enum DistillationTrainer {
             guardState.optimizer.step(learningRate: Float(lr))
             applied += 1
             guardState.record(value, appliedSteps: applied)
-            let batchTokens = batch.teacher.tokens + batch.prompt.lengths.reduce(0, +) + batch.size * batch.latentCount
-                + batch.tail.lengths.reduce(0, +)
+            let batchTokens = batches.reduce(0) { sum, batch in
+                sum + batch.teacher.tokens + batch.prompt.lengths.reduce(0, +) + batch.size * batch.latentCount
+                    + batch.tail.lengths.reduce(0, +)
+            }
+            let targetTokens = batches.reduce(0) { sum, batch in
+                sum + batch.teacher.targetTokens + batch.tailTargets.filter { $0 != ModelOps.ignoredTarget }.count
+            }
             tokens += batchTokens
             for (k, n) in loss.latentNorms.enumerated() {
                 if normSums.count <= k { normSums.append(0); normCounts.append(0) }
@@ -225,7 +239,7 @@ public enum DistillationTrainer {
             let seconds = elapsed()
             let report = TrainingStep(
                 step: step, totalSteps: plannedSteps, epoch: epoch, loss: value, learningRate: lr, gradientNorm: norm,
-                targetTokens: batch.teacher.targetTokens + batch.tailTargets.filter { $0 != ModelOps.ignoredTarget }.count,
+                targetTokens: targetTokens,
                 tokens: batchTokens, elapsed: seconds, tokensPerSecond: Double(tokens) / max(seconds, 1e-9))
             run.losses.append(value)
             run.steps = step

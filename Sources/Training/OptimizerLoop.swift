@@ -30,7 +30,7 @@ struct OptimizerLoop {
     /// workers)` returns the batch of 0-based step `step` cut into at most `workers` shards
     /// (see ``DataParallel``), and its epoch.
     func run(
-        examples: Int, workers: Int = DataParallel.defaultWorkers, onEvent: (TrainingEvent) -> TrainingControl,
+        examples: Int, workers: Int = Sharding.defaultWorkers, onEvent: (TrainingEvent) -> TrainingControl,
         nextBatch: (_ step: Int, _ workers: Int) throws -> ([TrainingBatch], Int)
     ) throws -> TrainingRun {
         let p = parameters

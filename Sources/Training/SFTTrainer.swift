@@ -107,7 +107,7 @@ public enum SFTTrainer {
             let epoch = step / batcher.batchesPerEpoch
             if plan.epoch != epoch { plan = (epoch, batcher.plan(epoch: epoch, seed: p.seed)) }
             let rows = plan.batches[step % batcher.batchesPerEpoch]
-            return (DataParallel.shards(rows, workers: workers).map { batcher.batch($0) }, epoch)
+            return (Sharding.shards(rows, workers: workers).map { batcher.batch($0) }, epoch)
         }
     }
 }

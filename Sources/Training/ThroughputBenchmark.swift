@@ -63,7 +63,7 @@ public enum ThroughputBenchmark {
         let batch = TokenBatch(tokens: inputs, batchSize: o.batchSize, length: o.sequenceLength)
         // The trainers' step: the batch's rows split across `threads` workers (DataParallel).
         let parallel = try DataParallel(model: model, workers: o.threads)
-        let shards: [(batch: TokenBatch, targets: [Int])] = DataParallel.shards(Array(0..<o.batchSize), workers: o.threads).map { rows in
+        let shards: [(batch: TokenBatch, targets: [Int])] = Sharding.shards(Array(0..<o.batchSize), workers: o.threads).map { rows in
             let l = o.sequenceLength
             return (TokenBatch(tokens: rows.flatMap { inputs[($0 * l)..<(($0 + 1) * l)] }, batchSize: rows.count, length: l),
                     rows.flatMap { targets[($0 * l)..<(($0 + 1) * l)] })

@@ -21,9 +21,9 @@ import Testing
     }
 
     @Test func shardsInterleaveRowsAndNeverExceedTheRows() {
-        #expect(DataParallel.shards([0, 1, 2, 3, 4], workers: 2) == [[0, 2, 4], [1, 3]])
-        #expect(DataParallel.shards([7], workers: 3) == [[7]])
-        #expect(DataParallel.shards([1, 2, 3], workers: 1) == [[1, 2, 3]])
+        #expect(Sharding.shards([0, 1, 2, 3, 4], workers: 2) == [[0, 2, 4], [1, 3]])
+        #expect(Sharding.shards([7], workers: 3) == [[7]])
+        #expect(Sharding.shards([1, 2, 3], workers: 1) == [[1, 2, 3]])
     }
 
     @Test func twoWorkersGiveTheWholeBatchLossAndGradient() throws {
@@ -36,7 +36,7 @@ import Testing
         model.zeroGradients()
 
         let parallel = try DataParallel(model: model, workers: 2)
-        let shards = DataParallel.shards(Array(sequences.indices), workers: 2).map { rows in
+        let shards = Sharding.shards(Array(sequences.indices), workers: 2).map { rows in
             TrainingBatch(rows.map { sequences[$0] }, padID: pad)
         }
         #expect(shards.count == 2)
@@ -79,5 +79,36 @@ import Testing
         let first = try train()
         #expect(first.count == 6)
         #expect(try train() == first)
+    }
+
+    @Test func latentReplicasShareTheFilterAndSumShardGradients() throws {
+        let (data, tokenizer, model) = try DistillationTests.setup(4)
+        let replica = try model.sharingWeights()
+        #expect(replica.parameters().count == model.parameters().count)
+        for (a, b) in zip(model.parameters(), replica.parameters()) { #expect(a.storage === b.storage) }
+        // Two shards of one example each: the summed gradient is the sum of the two
+        // single-example gradients weighted by one half.
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: 2) }
+        let shards = [DistillationBatch([examples[0]], tokenizer: tokenizer), DistillationBatch([examples[1]], tokenizer: tokenizer)]
+        var expected = [Float](repeating: 0, count: gradients(model).count)
+        for shard in shards {
+            model.base.zeroGradients()
+            for p in model.filter.parameters() { p.zeroGrad() }
+            try DistillationLoss.compute(model: model, batch: shard).total.backward(gradient: Tensor(scalar: 0.5))
+            for (i, g) in gradients(model).enumerated() { expected[i] += g }
+        }
+        model.base.zeroGradients()
+        for p in model.filter.parameters() { p.zeroGrad() }
+        let parallel = try DataParallel(model: model, workers: 2)
+        let parts = try parallel.map(shards) { m, b in try DistillationLoss.compute(model: m, batch: b) }
+        parallel.backward(parts.map(\.total), weights: [0.5, 0.5])
+        let got = gradients(model)
+        let scale = expected.map(abs).max() ?? 1
+        let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-5 * scale, "largest gradient difference \(worst) (scale \(scale))")
+    }
+
+    func gradients(_ model: LatentModel) -> [Float] {
+        model.parameters().flatMap { $0.grad?.scalars ?? [Float](repeating: 0, count: $0.count) }
     }
 }
