@@ -81,7 +81,10 @@ final class ProgressDisplay {
             fraction = max(fraction, min(1, seconds / budget))
             eta = min(eta.isNaN ? .infinity : eta, max(0, budget - seconds))
         }
-        let counts = "\(done)/\(total) \(unit)\(total == 1 ? "" : "s")"
+        // A run that ends on its time budget may have no real step count (rl with `seconds:` and
+        // no `steps:` plans Int32.max): show the steps done, not an absurd total.
+        let unbounded = timeBudget != nil && total >= Int(Int32.max)
+        let counts = unbounded ? "\(done) \(unit)\(done == 1 ? "" : "s")" : "\(done)/\(total) \(unit)\(total == 1 ? "" : "s")"
         let times = "\(Markup.duration(seconds)) elapsed, ETA \(Markup.duration(eta))"
         let figures = metrics.map { "\($0.0) \(Markup.short($0.1))" }.joined(separator: "  ")
 

@@ -27,8 +27,10 @@ public final class RunObject: HostObject {
     /// `run(sft): 300 steps in 41.2 s, loss 2.31 → 0.412`.
     var summary: String {
         var text = "run(\(kind)): \(Markup.grouped(run.steps))"
-        if plannedSteps != run.steps { text += "/\(Markup.grouped(plannedSteps))" }
-        text += " step\(plannedSteps == 1 ? "" : "s") in \(Markup.seconds(run.seconds))"
+        // A run planned on time alone (rl with `seconds:` and no `steps:`) has no real total.
+        let bounded = plannedSteps < Int(Int32.max)
+        if plannedSteps != run.steps && bounded { text += "/\(Markup.grouped(plannedSteps))" }
+        text += " step\((bounded ? plannedSteps : run.steps) == 1 ? "" : "s") in \(Markup.seconds(run.seconds))"
         if let first = run.losses.first, let last = run.losses.last {
             text += run.losses.count == 1 ? ", loss \(Markup.short(first))" : ", loss \(Markup.short(first)) → \(Markup.short(last))"
         }
@@ -54,7 +56,8 @@ public final class RunObject: HostObject {
 
     public var html: String? {
         var rows: [(String, String)] = [
-            ("steps", "\(Markup.grouped(run.steps)) of \(Markup.grouped(plannedSteps))"),
+            ("steps", plannedSteps < Int(Int32.max)
+                ? "\(Markup.grouped(run.steps)) of \(Markup.grouped(plannedSteps))" : Markup.grouped(run.steps)),
             ("seconds", Markup.short(run.seconds)),
             ("interrupted", run.interrupted ? "true" : "false"),
         ]

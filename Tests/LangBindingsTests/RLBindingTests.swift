@@ -32,6 +32,15 @@ import Testing
         #expect(s.ok("rl(m, d, steps: 1, prompts: 1, group: 2, max_new: 4, validate: false).metrics.val_step") == "[]")
     }
 
+    @Test func aTimeBudgetWithoutStepsShowsStepsDoneNotAnAbsurdTotal() {
+        let s = distilledSession()
+        let (outcome, host) = s.run("rl(m, d, steps: nil, seconds: 0.5, prompts: 1, group: 2, max_new: 4, validate: false)")
+        #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+        let texts = host.displayIDs.flatMap { host.updates(for: $0).map(\.plain) }
+        #expect(!texts.isEmpty)
+        #expect(texts.allSatisfy { !$0.contains("2,147,483,647") && !$0.contains("2147483647") }, "\(texts)")
+    }
+
     @Test func anInterruptStopsRLAtAStepBoundary() {
         let s = distilledSession()
         let host = RecordingHost()
