@@ -27,11 +27,7 @@ struct GRPOLoop {
 
     /// AdamW over every weight of the model; weight decay on matrices only.
     static func optimizer(for model: LatentModel, parameters p: GRPOTrainer.Parameters) -> AdamW {
-        let all = model.parameters()
-        return AdamW(groups: [
-            ParameterGroup(parameters: all.filter { $0.rank >= 2 }, weightDecay: Float(p.weightDecay)),
-            ParameterGroup(parameters: all.filter { $0.rank < 2 }, weightDecay: 0),
-        ], beta1: Float(p.beta1), beta2: Float(p.beta2), epsilon: 1e-8)
+        AdamW.decayingMatrices(model.parameters(), weightDecay: p.weightDecay, beta1: p.beta1, beta2: p.beta2)
     }
 
     /// Seconds since the run began.

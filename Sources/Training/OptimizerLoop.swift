@@ -19,11 +19,7 @@ struct OptimizerLoop {
 
     /// AdamW with weight decay on matrices only (norm weights are vectors).
     static func optimizer(for model: LlamaModel, parameters p: SFTTrainer.Parameters) -> AdamW {
-        let all = model.parameters()
-        return AdamW(groups: [
-            ParameterGroup(parameters: all.filter { $0.rank >= 2 }, weightDecay: Float(p.weightDecay)),
-            ParameterGroup(parameters: all.filter { $0.rank < 2 }, weightDecay: 0),
-        ], beta1: Float(p.beta1), beta2: Float(p.beta2), epsilon: 1e-8)
+        AdamW.decayingMatrices(model.parameters(), weightDecay: p.weightDecay, beta1: p.beta1, beta2: p.beta2)
     }
 
     /// Runs until the planned steps, the time budget or a stop request. `nextBatch(step,
@@ -107,5 +103,16 @@ struct OptimizerLoop {
             if onEvent(.step(report)) == .stop { stopRequested = true }
         }
         return finish(interrupted: stopRequested && step < plannedSteps)
+    }
+}
+
+extension AdamW {
+    /// The trainers' AdamW: weight decay on matrices (rank ≥ 2) only, never on norm weights or
+    /// biases; ε 1e-8.
+    static func decayingMatrices(_ parameters: [Tensor], weightDecay: Double, beta1: Double, beta2: Double) -> AdamW {
+        AdamW(groups: [
+            ParameterGroup(parameters: parameters.filter { $0.rank >= 2 }, weightDecay: Float(weightDecay)),
+            ParameterGroup(parameters: parameters.filter { $0.rank < 2 }, weightDecay: 0),
+        ], beta1: Float(beta1), beta2: Float(beta2), epsilon: 1e-8)
     }
 }
