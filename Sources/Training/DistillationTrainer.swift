@@ -7,12 +7,14 @@
 // (little padding), and the batch order is shuffled per epoch (seeded).
 //
 // Divergence guard (the paper's authors warn latent SFT "randomly diverges"): a copy of the
-// weights and AdamW moments is taken every `snapshotInterval` good steps. A step whose loss or
-// gradient norm is not finite, or whose loss exceeds `spikeFactor` × the mean of the last
-// `spikeWindow` accepted losses (only once that many exist), is not applied; the model and the
-// optimizer go back to the snapshot, the learning rate is multiplied by `learningRateBackoff`,
-// the step number is recorded in metrics["rollback_step"], and training goes on with the next
-// batch. After `maximumRollbacks` rollbacks the trainer gives up with TrainingError.nonFinite.
+// weights and AdamW moments is taken every `snapshotInterval` good steps. A step whose loss
+// exceeds `spikeFactor` × the median of the last `spikeWindow` applied losses (only once that
+// many exist) is a spike: applied, and recorded in metrics["spike_step"]. A step whose loss or
+// gradient norm is not finite, or the `spikePatience`-th spike in a row, is not applied and
+// rolls back: the model and the optimizer go back to the snapshot, the learning rate is
+// multiplied by `learningRateBackoff`, the step number is recorded in metrics["rollback_step"],
+// and training goes on with the next batch. After `maximumRollbacks` rollbacks the trainer gives
+// up with TrainingError.nonFinite.
 
 import Datasets
 import Foundation
@@ -64,8 +66,10 @@ public enum DistillationTrainer {
         public var seed: UInt64 = 0
         /// Divergence guard (see the file header); `spikeFactor` 0 disables the spike test.
         public var snapshotInterval: Int = 50
-        public var spikeFactor: Double = 3
+        public var spikeFactor: Double = 5
         public var spikeWindow: Int = 50
+        /// Spikes in a row that count as divergence (single spikes are applied).
+        public var spikePatience: Int = 3
         public var learningRateBackoff: Double = 0.5
         public var maximumRollbacks: Int = 8
 
@@ -81,7 +85,7 @@ public enum DistillationTrainer {
             guard distillWeight >= 0, teacherWeight >= 0, studentWeight >= 0 else { throw bad("loss weights must be ≥ 0") }
             guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
             guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
-            guard snapshotInterval > 0, spikeWindow > 0, spikeFactor >= 0, maximumRollbacks >= 0,
+            guard snapshotInterval > 0, spikeWindow > 0, spikePatience > 0, spikeFactor >= 0, maximumRollbacks >= 0,
                   learningRateBackoff > 0, learningRateBackoff <= 1 else { throw bad("invalid divergence-guard settings") }
             if let m = maximumSteps, m <= 0 { throw bad("maximumSteps must be positive, got \(m)") }
             if let t = timeBudget, !(t > 0 && t.isFinite) { throw bad("timeBudget must be positive seconds, got \(t)") }
@@ -120,7 +124,8 @@ public enum DistillationTrainer {
     /// `.finished`. `.stop` ends training at the next step boundary. Metrics: `loss`, `lr`,
     /// `grad_norm`, `tokens_per_s`, `ce_teacher`, `ce_student`, `distill`, `latent_norm` (mean
     /// latent-vector norm of the step), `latent_norm_by_step` (mean over the run, per latent
-    /// index 1…n), `rollback_step` (steps rolled back by the divergence guard).
+    /// index 1…n), `rollback_step` (steps rolled back by the divergence guard), `spike_step`
+    /// (applied steps whose loss was a spike).
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for bad settings or data, and
     ///   ``TrainingError/nonFinite(step:loss:)`` once the guard has rolled back too often.
     public static func train(
@@ -152,7 +157,7 @@ public enum DistillationTrainer {
         var guardState = DivergenceGuard(model: model, optimizer: optimizer(for: model, parameters: p), parameters: p)
         var run = TrainingRun()
         var series: [String: [Double]] = [:]
-        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "latent_norm", "rollback_step"] { series[key] = [] }
+        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
         var normSums: [Double] = [], normCounts: [Int] = []
         let clock = ContinuousClock()
         let start = clock.now
@@ -200,12 +205,14 @@ public enum DistillationTrainer {
             let loss = DistillationLoss.Summary(parts, shares: shares)
             let value = lossOverride?(step, loss.total) ?? loss.total
             var norm = Double.nan
-            if guardState.accepts(value) {
+            let verdict = guardState.judge(value)
+            if verdict == .rollBack {
+                for part in parts { part.total.detachGraph() }
+            } else {
                 parallel.backward(parts.map(\.total), weights: shares)
                 norm = Double(clipGradientNorm(weights, maxNorm: Float(p.gradientClip)))
-            } else {
-                for part in parts { part.total.detachGraph() }
             }
+            if verdict == .spike { series["spike_step"]!.append(Double(step)) }
             guard norm.isFinite else {
                 guardState.optimizer.zeroGrad()
                 series["rollback_step"]!.append(Double(step))

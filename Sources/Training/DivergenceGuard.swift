@@ -13,6 +13,8 @@ struct DivergenceGuard {
     private(set) var learningRateScale: Double = 1
     private(set) var rollbacks = 0
     private var recent: [Double] = []
+    /// Spikes in a row since the last applied step.
+    private var consecutiveSpikes = 0
     private var snapshot: (weights: [[Float]], moments: [String: Tensor], step: Int, recent: [Double])
 
     init(model: LatentModel, optimizer: AdamW, parameters: DistillationTrainer.Parameters) {
@@ -30,14 +32,33 @@ struct DivergenceGuard {
         return (model.parameters().map(\.scalars), moments, state.step, recent)
     }
 
-    /// Whether a step with this loss may be applied: finite, and (once `spikeWindow` losses
-    /// were accepted) at most `spikeFactor` × their mean.
-    func accepts(_ loss: Double) -> Bool {
-        guard loss.isFinite else { return false }
+    /// What the trainer does with a step whose loss is `loss`.
+    enum Verdict: Equatable {
+        /// Apply the gradients.
+        case apply
+        /// Apply the gradients, but note the step as a spike (metrics["spike_step"]).
+        case spike
+        /// Restore the last snapshot and lower the learning rate (NaN/inf, or a run of spikes).
+        case rollBack
+    }
+
+    /// Judges a step: not finite → roll back; above `spikeFactor` × the median of the last
+    /// `spikeWindow` applied losses (once that many exist) → a spike, applied (the gradient clip
+    /// bounds its update) unless it is the `spikePatience`-th spike in a row, which rolls back.
+    /// Why not every spike: batches are sorted by length, and the mean loss per target token of a
+    /// batch of short (1-step) examples is several times that of a batch of long ones, so single
+    /// batches cross any tight threshold without anything being wrong with the weights; a
+    /// diverging run stays high.
+    mutating func judge(_ loss: Double) -> Verdict {
+        guard loss.isFinite else { consecutiveSpikes = 0; return .rollBack }
         let p = parameters
-        guard p.spikeFactor > 0, recent.count >= p.spikeWindow else { return true }
-        let mean = recent.reduce(0, +) / Double(recent.count)
-        return loss <= p.spikeFactor * mean
+        guard p.spikeFactor > 0, recent.count >= p.spikeWindow else { consecutiveSpikes = 0; return .apply }
+        let sorted = recent.sorted()
+        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        guard loss > p.spikeFactor * median else { consecutiveSpikes = 0; return .apply }
+        consecutiveSpikes += 1
+        if consecutiveSpikes >= p.spikePatience { consecutiveSpikes = 0; return .rollBack }
+        return .spike
     }
 
     /// Records an applied step's loss; snapshots every `snapshotInterval` applied steps.

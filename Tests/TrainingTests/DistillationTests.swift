@@ -105,6 +105,7 @@ import Testing
         p.learningRate = 3e-3
         p.snapshotInterval = 5
         p.spikeWindow = 3
+        p.spikeFactor = 3
         return p
     }
 
@@ -118,13 +119,23 @@ import Testing
         #expect(run.metrics["rollback_step"] == [8])
         #expect(run.losses.count == 7)
         for (a, b) in zip(reference.parameters(), model.parameters()) { #expect(a.scalars == b.scalars) }
-        // A spike (> 3 × the mean of the last 3 losses) also rolls back, and halves the rate.
+        // A lone spike (> 3 × the median of the last 3 losses here) is applied and noted: no
+        // rollback, the rate unchanged.
         let (_, _, spiky) = try Self.setup(8, layers: 1)
         let run2 = try DistillationTrainer.train(model: spiky, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 9),
                                                  onEvent: { _ in .continue }, lossOverride: { $0 == 7 ? $1 * 100 : $1 })
-        #expect(run2.metrics["rollback_step"] == [7])
-        let lr = run2.metrics["lr"]!
-        #expect(lr.count == 8 && abs(lr.last! - 1.5e-3) < 1e-9 && abs(lr.first! - 3e-3) < 1e-9)
+        #expect(run2.metrics["spike_step"] == [7])
+        #expect(run2.metrics["rollback_step"] == [])
+        #expect(run2.losses.count == 9)
+        #expect(run2.metrics["lr"]!.allSatisfy { abs($0 - 3e-3) < 1e-9 })
+        // Three spikes in a row: the first two are applied, the third rolls back and halves the rate.
+        let (_, _, diverging) = try Self.setup(8, layers: 1)
+        let run3 = try DistillationTrainer.train(model: diverging, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 11),
+                                                 onEvent: { _ in .continue }, lossOverride: { (6...8).contains($0) ? $1 * 100 : $1 })
+        #expect(run3.metrics["spike_step"] == [6, 7])
+        #expect(run3.metrics["rollback_step"] == [8])
+        let lr = run3.metrics["lr"]!
+        #expect(lr.count == 10 && abs(lr.last! - 1.5e-3) < 1e-9 && abs(lr.first! - 3e-3) < 1e-9)
         // Too many rollbacks: a clear error.
         var p = guardParameters(steps: 4)
         p.maximumRollbacks = 1
