@@ -115,6 +115,25 @@ final class DataParallel<Model: WeightSharingModel> {
         return sum
     }
 
+    /// Runs `body(models[i], items[i])` in parallel as ``map(_:_:)`` does, where each body
+    /// backpropagates its own loss, and then sums the replicas' gradients into the model's.
+    /// When a body throws, the replicas' gradients are cleared and the error is rethrown.
+    func accumulate<Item, Output>(_ items: [Item], _ body: (Model, Item) throws -> Output) throws -> [Output] {
+        do {
+            let outputs = try map(items, body)
+            gatherGradients(workers: items.count)
+            return outputs
+        } catch {
+            clearReplicaGradients()
+            throw error
+        }
+    }
+
+    /// Zeroes the replicas' gradients (after a step that is not applied).
+    func clearReplicaGradients() {
+        for list in parameterLists.dropFirst() { for p in list { p.zeroGrad() } }
+    }
+
     /// Adds the replicas' gradients into the model's and zeroes them.
     private func gatherGradients(workers: Int) {
         guard workers > 1 else { return }
@@ -126,10 +145,6 @@ final class DataParallel<Model: WeightSharingModel> {
                 replica.zeroGrad()
             }
         }
-    }
-
-    private func clearReplicaGradients() {
-        for list in parameterLists.dropFirst() { for p in list { p.zeroGrad() } }
     }
 }
 

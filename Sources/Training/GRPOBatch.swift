@@ -79,21 +79,37 @@ extension GRPOBatch {
     /// A non-finite chunk loss stops at once and returns it (its graph is released unused).
     func accumulateGradients(model: LatentModel, reference: LatentModel?, beta: Double, sampling: LatentSamplingSettings,
                              rows: Int) throws -> (loss: Double, kl: Double, actions: Int) {
+        let parallel = try DataParallel(model: model, workers: 1)
+        return try accumulateGradients(parallel: parallel, references: [reference], beta: beta, sampling: sampling, rows: rows)
+    }
+
+    /// As above, with the chunks spread over `parallel`'s workers: worker w scores its chunk on
+    /// its weight-sharing replica (and on `references[w]`, a replica of the frozen reference),
+    /// back-propagates it there, and the replicas' gradients are summed into the model's after
+    /// every round of chunks. The gradient is the same sum as the sequential one (up to the
+    /// order of the additions).
+    func accumulateGradients(parallel: DataParallel<LatentModel>, references: [LatentModel?], beta: Double,
+                             sampling: LatentSamplingSettings, rows: Int) throws -> (loss: Double, kl: Double, actions: Int) {
         precondition(rows > 0, "GRPOBatch: rows per chunk must be positive")
+        precondition(references.count >= parallel.workers, "GRPOBatch: one reference replica per worker")
         let total = samples.map(\.actionCount).reduce(0, +)
+        let scale = 1 / Float(max(total, 1))
+        let chunks = stride(from: 0, to: samples.count, by: rows).map { $0..<min(samples.count, $0 + rows) }
         var loss = 0.0, klSum = 0.0
-        for start in stride(from: 0, to: samples.count, by: rows) {
-            let chunk = start..<min(samples.count, start + rows)
-            let (partial, kl) = try chunkLoss(chunk, model: model, reference: reference, beta: beta, sampling: sampling,
-                                              scale: 1 / Float(max(total, 1)))
-            let value = Double(partial.item)
-            loss += value
-            klSum += kl
-            guard value.isFinite else {
-                partial.detachGraph()
-                return (value, .nan, total)
+        for round in stride(from: 0, to: chunks.count, by: parallel.workers) {
+            let items = Array(chunks[round..<min(chunks.count, round + parallel.workers)].enumerated())
+            let parts = try parallel.accumulate(items) { policy, item -> (Double, Double) in
+                let (partial, kl) = try chunkLoss(item.element, model: policy, reference: references[item.offset], beta: beta,
+                                                  sampling: sampling, scale: scale)
+                let value = Double(partial.item)
+                if value.isFinite { partial.backward() } else { partial.detachGraph() }
+                return (value, kl)
             }
-            partial.backward()
+            for (value, kl) in parts {
+                loss += value
+                klSum += kl
+                guard value.isFinite else { return (value, .nan, total) }
+            }
         }
         return (loss, klSum / Double(max(total, 1)), total)
     }

@@ -164,6 +164,13 @@ public enum GRPOTrainer {
         let reference = p.beta > 0 ? try copy(model, tokenizer: tokenizer) : nil
         let optimizer = GRPOLoop.optimizer(for: model, parameters: p)
         let weights = model.parameters()
+        // The update's chunks of completions run on weight-sharing replicas, one per thread
+        // (see DataParallel); the frozen reference gets replicas too.
+        let parallel = try DataParallel(model: model, workers: Sharding.defaultWorkers)
+        let references: [LatentModel?] = try (0..<parallel.workers).map { w in
+            guard let reference else { return nil }
+            return w == 0 ? reference : try reference.sharingWeights()
+        }
         var loop = GRPOLoop(parameters: p, weights: weights)
         var selection = BestWeights(weights: weights)
         if let validation { loop.record(validationExamples: validation.count) }
@@ -199,7 +206,7 @@ public enum GRPOTrainer {
                                       batchSize: p.batchSize)
             let scored = loop.elapsed()
             optimizer.zeroGrad()
-            let (value, kl, actions) = try batch.accumulateGradients(model: model, reference: reference, beta: p.beta,
+            let (value, kl, actions) = try batch.accumulateGradients(parallel: parallel, references: references, beta: p.beta,
                                                                      sampling: p.sampling, rows: p.microBatch)
             guard value.isFinite else {
                 optimizer.zeroGrad()

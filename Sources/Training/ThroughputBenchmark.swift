@@ -60,7 +60,6 @@ public enum ThroughputBenchmark {
             inputs += row.dropLast()
             targets += row.dropFirst()
         }
-        let batch = TokenBatch(tokens: inputs, batchSize: o.batchSize, length: o.sequenceLength)
         // The trainers' step: the batch's rows split across `threads` workers (DataParallel).
         let parallel = try DataParallel(model: model, workers: o.threads)
         let shards: [(batch: TokenBatch, targets: [Int])] = Sharding.shards(Array(0..<o.batchSize), workers: o.threads).map { rows in

@@ -96,6 +96,19 @@ import Testing
             for (x, y) in zip(a, b) { largest = max(largest, abs(x)); differs = max(differs, abs(x - y)) }
         }
         #expect(largest > 0 && differs <= 1e-4 * largest, "accumulated chunks give the full-batch gradient: \(differs) of \(largest)")
+        // Chunks spread over two weight-sharing replicas (two threads): the same loss and gradient.
+        let parallel = try DataParallel(model: model, workers: 2)
+        let spread = try batch.accumulateGradients(parallel: parallel, references: [reference, try reference.sharingWeights()],
+                                                   beta: beta, sampling: settings, rows: 1)
+        let shared = model.parameters().map { $0.grad?.scalars ?? [] }
+        for p in model.parameters() { p.zeroGrad() }
+        #expect(abs(spread.loss - loss) < 1e-5 && abs(spread.kl - kl) < 1e-6 && spread.actions == actions)
+        var differsParallel: Float = 0
+        for (a, b) in zip(whole, shared) {
+            #expect(a.count == b.count)
+            for (x, y) in zip(a, b) { differsParallel = max(differsParallel, abs(x - y)) }
+        }
+        #expect(differsParallel <= 1e-4 * largest, "two workers give the full-batch gradient: \(differsParallel) of \(largest)")
         let policy = try Autograd.withoutGrad { try model.actionLogProbabilities(prompts: prompts, samples: samples, settings: settings) }
         let ref = try Autograd.withoutGrad { try reference.actionLogProbabilities(prompts: prompts, samples: samples, settings: settings) }
         var total = 0.0, klSum = 0.0, n = 0
