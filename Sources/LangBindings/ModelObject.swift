@@ -30,11 +30,12 @@ public final class ModelObject: HostObject {
 
     /// The latent model, made on first use: a fresh filter (seeded) around this decoder, and the
     /// latent special-token rows set to the mean of the other embedding rows (mean resizing).
-    func latentModel(seed: UInt64) throws -> LatentModel {
+    func latentModel(seed: UInt64, embeddingScale: Bool = true) throws -> LatentModel {
         if let latent { return latent }
         let made = try LatentModel(base: model, filter: LatentFilter(dimension: model.configuration.dimension, seed: seed),
                                    tokenizer: tokenizer)
         made.meanResizeSpecialRows()
+        if embeddingScale { made.matchFilterToEmbeddingScale() }
         latent = made
         return made
     }

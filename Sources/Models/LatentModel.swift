@@ -67,13 +67,44 @@ public final class LatentModel {
     /// teacher is left untouched), a fresh filter (Xavier, seeded), and — with `meanResize` —
     /// the rows of `<START>`, `<END>`, `<|CONTINUE|>` and `<|STOP|>` set to the mean of all other
     /// embedding rows (the paper's mean resizing; the teacher never trained those rows).
-    public convenience init(teacher: LlamaModel, tokenizer: Tokenizer, seed: UInt64 = 0, meanResize: Bool = true) throws {
+    /// With `embeddingScale`, the filter's output is scaled to the embeddings' size
+    /// (``matchFilterToEmbeddingScale()``, what the language's `distill` does by default);
+    /// without it, the paper's LayerNorm gain of 1.
+    public convenience init(teacher: LlamaModel, tokenizer: Tokenizer, seed: UInt64 = 0, meanResize: Bool = true,
+                            embeddingScale: Bool = false) throws {
         var copies: [String: Tensor] = [:]
         for (name, t) in teacher.namedParameters() { copies[name] = Tensor(t.scalars, shape: t.shape) }
         let base = try LlamaModel(configuration: teacher.configuration, tensors: copies)
         try self.init(base: base, filter: LatentFilter(dimension: teacher.configuration.dimension, seed: seed),
                       tokenizer: tokenizer)
         if meanResize { meanResizeSpecialRows() }
+        if embeddingScale { matchFilterToEmbeddingScale() }
+    }
+
+    /// Scales the filter's output to the size of the inputs the decoder was trained on: the
+    /// LayerNorm gain becomes (mean norm of the ordinary embedding rows) / √D, so that F(h) has
+    /// about the norm of a token embedding instead of √D.
+    ///
+    /// Why: a LayerNorm with gain 1 outputs vectors of norm √D (11.3 at D = 128), while the rows
+    /// of a small Llama trained from N(0, 0.02) have norm ≈ 0.85. A latent input 13× larger than
+    /// any token embedding dominates the residual stream of its position, the blocks' additions
+    /// barely change it, and each latent step becomes close to the identity: a Latent-6 model
+    /// distilled that way answered no better with 6 latent steps than with 0 (BENCHMARKS.md).
+    /// Large models of the paper live with the mismatch; at this size it decides the outcome.
+    public func matchFilterToEmbeddingScale() {
+        let e = base.embedding
+        let (v, d) = (e.dim(0), e.dim(1))
+        let special: Set<Int> = [tokens.start, tokens.end, tokens.continue, tokens.stop]
+        var total = 0.0, n = 0
+        for r in 0..<v where !special.contains(r) {
+            var s = 0.0
+            for j in 0..<d { s += Double(e.data[r * d + j]) * Double(e.data[r * d + j]) }
+            total += s.squareRoot()
+            n += 1
+        }
+        let gain = Float(total / Double(max(n, 1)) / Double(d).squareRoot())
+        let w = filter.normWeight
+        for j in 0..<w.count { w.data[j] = gain }
     }
 
     /// Sets the four latent special rows to the mean of the other embedding rows.

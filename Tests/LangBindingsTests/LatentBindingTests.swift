@@ -66,6 +66,9 @@ import Testing
         #expect(s.fails("distill(m, d, latent: \"many\")", "TypeError").contains("distill: argument 'latent'"))
         #expect(s.fails("distill(m, d, weight: -2)", "ValueError").contains("distill: argument 'weight'"))
         #expect(s.fails("distill(m, [1])", "TypeError").contains("distill: argument 'data' must be a dataset"))
+        #expect(s.fails("distill(m, d, filter_scale: \"big\")", "ValueError").contains("distill: argument 'filter_scale'"))
+        #expect(s.fails("distill(m, d, filter_scale: 2)", "TypeError").contains("distill: argument 'filter_scale'"))
+        #expect(s.fails("distill(m, d, drop_last: 1)", "TypeError").contains("distill: argument 'drop_last'"))
         #expect(s.ok("m.latent") == "false")
     }
 }

@@ -131,6 +131,24 @@ import Testing
         #expect(latent.base.embedding !== model.base.embedding)
     }
 
+    @Test func filterScaledToTheEmbeddings() throws {
+        let (model, tokenizer) = try Self.latentModel(seed: 3, scale: 20)
+        let paper = try LatentModel(teacher: model.base, tokenizer: tokenizer)
+        let scaled = try LatentModel(teacher: model.base, tokenizer: tokenizer, embeddingScale: true)
+        let e = model.base.embedding.scalars
+        let special = Set([tokenizer.startID, tokenizer.endID, tokenizer.continueID, tokenizer.stopID])
+        let rows = (0..<22).filter { !special.contains($0) }
+        let meanNorm = rows.map { r in (0..<8).map { e[r * 8 + $0] * e[r * 8 + $0] }.reduce(0, +).squareRoot() }.reduce(0, +) / Float(rows.count)
+        func meanOutputNorm(_ m: LatentModel) -> Float {
+            let out = m.filter(random([5, 8], seed: 9)).scalars
+            return (0..<5).map { r in (0..<8).map { out[r * 8 + $0] * out[r * 8 + $0] }.reduce(0, +).squareRoot() }.reduce(0, +) / 5
+        }
+        // LayerNorm output (zero bias) has norm √D × gain for every row.
+        #expect(abs(meanOutputNorm(paper) - Float(8).squareRoot()) < 1e-2)
+        #expect(abs(meanOutputNorm(scaled) - meanNorm) < 1e-2 * meanNorm, "F(h) has the embeddings' mean norm \(meanNorm)")
+        #expect(abs(meanNorm - Float(8).squareRoot()) > 0.5, "the fixture's embeddings differ in size from √D")
+    }
+
     @Test func checkpointRoundTripAndOldCheckpointMessage() throws {
         let (model, tokenizer) = try Self.latentModel(seed: 5, scale: 4)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("latent-ckpt-\(UUID().uuidString)")
