@@ -61,8 +61,11 @@ struct DivergenceGuard {
         return .spike
     }
 
-    /// Records an applied step's loss; snapshots every `snapshotInterval` applied steps.
+    /// Records an applied step's loss; snapshots every `snapshotInterval` applied steps. A spike
+    /// (the last judged step) neither enters the window of recent losses — else a run of spikes
+    /// would raise the median it is measured against — nor triggers a snapshot.
     mutating func record(_ loss: Double, appliedSteps: Int) {
+        guard consecutiveSpikes == 0 else { return }
         recent.append(loss)
         if recent.count > parameters.spikeWindow { recent.removeFirst(recent.count - parameters.spikeWindow) }
         if appliedSteps % parameters.snapshotInterval == 0 { snapshot = takeSnapshot() }
