@@ -93,16 +93,15 @@ public final class LatentModel {
     /// Large models of the paper live with the mismatch; at this size it decides the outcome.
     public func matchFilterToEmbeddingScale() {
         let e = base.embedding
-        let (v, d) = (e.dim(0), e.dim(1))
-        let special: Set<Int> = [tokens.start, tokens.end, tokens.continue, tokens.stop]
-        var total = 0.0, n = 0
-        for r in 0..<v where !special.contains(r) {
+        let d = e.dim(1)
+        let rows = ordinaryEmbeddingRows
+        var total = 0.0
+        for r in rows {
             var s = 0.0
             for j in 0..<d { s += Double(e.data[r * d + j]) * Double(e.data[r * d + j]) }
             total += s.squareRoot()
-            n += 1
         }
-        let gain = Float(total / Double(max(n, 1)) / Double(d).squareRoot())
+        let gain = Float(total / Double(max(rows.count, 1)) / Double(d).squareRoot())
         let w = filter.normWeight
         for j in 0..<w.count { w.data[j] = gain }
     }
@@ -110,16 +109,18 @@ public final class LatentModel {
     /// Sets the four latent special rows to the mean of the other embedding rows.
     public func meanResizeSpecialRows() {
         let e = base.embedding
-        let (v, d) = (e.dim(0), e.dim(1))
-        let special: Set<Int> = [tokens.start, tokens.end, tokens.continue, tokens.stop]
+        let d = e.dim(1)
+        let rows = ordinaryEmbeddingRows
         var mean = [Float](repeating: 0, count: d)
-        var n = 0
-        for r in 0..<v where !special.contains(r) {
-            for j in 0..<d { mean[j] += e.data[r * d + j] }
-            n += 1
-        }
-        for j in 0..<d { mean[j] /= Float(max(n, 1)) }
-        for r in special { for j in 0..<d { e.data[r * d + j] = mean[j] } }
+        for r in rows { for j in 0..<d { mean[j] += e.data[r * d + j] } }
+        for j in 0..<d { mean[j] /= Float(max(rows.count, 1)) }
+        for r in [tokens.start, tokens.end, tokens.continue, tokens.stop] { for j in 0..<d { e.data[r * d + j] = mean[j] } }
+    }
+
+    /// The embedding rows other than the four latent special tokens'.
+    private var ordinaryEmbeddingRows: [Int] {
+        let special: Set<Int> = [tokens.start, tokens.end, tokens.continue, tokens.stop]
+        return (0..<base.embedding.dim(0)).filter { !special.contains($0) }
     }
 
     /// Decoder parameters followed by the filter's.

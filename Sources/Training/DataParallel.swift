@@ -130,7 +130,7 @@ final class DataParallel<Model: WeightSharingModel> {
     }
 
     /// Zeroes the replicas' gradients (after a step that is not applied).
-    func clearReplicaGradients() {
+    private func clearReplicaGradients() {
         for list in parameterLists.dropFirst() { for p in list { p.zeroGrad() } }
     }
 
