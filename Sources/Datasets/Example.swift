@@ -34,6 +34,13 @@ public struct Example: Sendable, Hashable, Codable {
     /// question; equation text does not (GSM8K-Aug style). Empty when there are no steps.
     public var cotText: String { cotText(dropLastStep: false) }
 
+    /// Each step's text as it appears inside ``cotText`` (equations bare, prose and
+    /// multiplication steps with their leading space): what step-level supervision of latent
+    /// steps decodes.
+    public var stepTexts: [String] {
+        cotStyle == .equations ? steps : steps.map { " " + $0 }
+    }
+
     /// ``cotText`` without the final step when `dropLastStep` is true (the paper's
     /// `remove_last_reasoning_step`, used for the teacher text of latent runs).
     public func cotText(dropLastStep: Bool) -> String {

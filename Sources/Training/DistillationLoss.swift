@@ -22,6 +22,9 @@ public struct DistillationExample: Sendable, Equatable {
     public var latentCount: Int
     /// Reference step count of the example.
     public var stepCount: Int
+    /// The tokens of each reasoning step (``Example/stepTexts``): the targets of step-level
+    /// supervision.
+    public var stepTokens: [[Int]]
 
     /// Tokenizes `example` with `latentCount` latent steps; the teacher drops the last CoT step
     /// when `dropLastStep`.
@@ -30,6 +33,7 @@ public struct DistillationExample: Sendable, Equatable {
         student = tokenizer.studentSequence(example, latentSteps: latentCount)
         self.latentCount = latentCount
         stepCount = example.stepCount
+        stepTokens = example.stepTexts.map { tokenizer.encode($0) }
     }
 }
 
@@ -47,6 +51,13 @@ public struct DistillationBatch {
     public let tail: TokenBatch
     public let tailTargets: [Int]
     public let tailAnchors: [Int]
+    /// Step-level supervision: row `i` decodes the step text `stepTokens.rows[i]` from the latent
+    /// input vector at flat index `stepRows[i]` = (k − 1)·size + example of latent step k
+    /// (k = 1…n, step min(k, steps)). `stepTargets`: one target per row for the latent position,
+    /// then the row-major targets of `stepTokens`. Nil when no row has a step.
+    public let stepTokens: TokenBatch?
+    public let stepRows: [Int]
+    public let stepTargets: [Int]
     public var size: Int { prompt.batchSize }
 
     /// - Precondition: `examples` is non-empty and all share one latent count.
@@ -81,6 +92,25 @@ public struct DistillationBatch {
         for (b, row) in tails.enumerated() { for i in 0..<(row.count - 1) { tt[b * t + i] = row[i + 1] } }
         tailTargets = tt
         tailAnchors = examples.enumerated().map { $0 * t + ($1.student.answerAnchor - $1.student.latentPositions!.upperBound) }
+        var rows: [Int] = [], texts: [[Int]] = []
+        for k in 0..<n {
+            for (b, e) in examples.enumerated() where e.stepCount > 0 {
+                let text = e.stepTokens[min(k, e.stepCount - 1)]
+                guard !text.isEmpty else { continue }
+                rows.append(k * examples.count + b)
+                texts.append(text)
+            }
+        }
+        stepRows = rows
+        if texts.isEmpty {
+            (stepTokens, stepTargets) = (nil, [])
+        } else {
+            let steps = TokenBatch(rows: texts, padID: tokenizer.padID, padding: .right)
+            let l = steps.length
+            var targets = texts.map { $0[0] } + [Int](repeating: ModelOps.ignoredTarget, count: texts.count * l)
+            for (r, text) in texts.enumerated() { for i in 0..<(text.count - 1) { targets[texts.count + r * l + i] = text[i + 1] } }
+            (stepTokens, stepTargets) = (steps, targets)
+        }
     }
 }
 
@@ -91,13 +121,15 @@ public struct DistillationLoss {
     public let teacherCE: Double
     public let studentCE: Double
     public let distillation: Double
+    /// Cross-entropy of decoding each latent step's reasoning step (0 unless `stepWeight` > 0).
+    public let stepCE: Double
     /// Mean norm of the latent input vector at each step 1…n (averaged over rows).
     public let latentNorms: [Double]
 
     /// Runs the teacher and student passes of `batch` through `model`.
     public static func compute(
         model: LatentModel, batch: DistillationBatch, distillWeight: Float = 20,
-        teacherWeight: Float = 1, studentWeight: Float = 1
+        teacherWeight: Float = 1, studentWeight: Float = 1, stepWeight: Float = 0
     ) throws -> DistillationLoss {
         let base = model.base
         let (d, v) = (base.configuration.dimension, base.configuration.vocabularySize)
@@ -114,8 +146,10 @@ public struct DistillationLoss {
         var targets = batch.promptTargets
         var h = ModelOps.gatherRows(promptOut.hidden, rows: (0..<b).map { $0 * p + p - 1 })
         var norms: [Double] = []
+        var latentInputs: [Tensor] = []
         for k in 0..<batch.latentCount {
             let x = model.filter(h)
+            latentInputs.append(x)
             norms.append(rowNormMean(x, d))
             let out = try base.forward(embeddings: x.reshaped([b, 1, d]), starts: batch.prompt.starts, cache: cache)
             logitParts.append(model.maskedLogits(out.logits, binary: [Bool](repeating: true, count: b)).reshaped([b, v]))
@@ -136,14 +170,40 @@ public struct DistillationLoss {
         }
         let layers = Float(max(1, tailOut.layerStates.count))
         let dist = (distill ?? Tensor(scalar: 0)) * (1 / layers)
-        let total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight
+        var total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight
+        var stepCE = 0.0
+        if stepWeight > 0, let steps = batch.stepTokens {
+            let ce = try stepLoss(model: model, inputs: concat(latentInputs, axis: 0), rows: batch.stepRows,
+                                  steps: steps, targets: batch.stepTargets)
+            total = total + ce * stepWeight
+            stepCE = Double(ce.item)
+        }
         return DistillationLoss(total: total, teacherCE: Double(ceT.item), studentCE: Double(ceS.item),
-                                distillation: Double(dist.item), latentNorms: norms)
+                                distillation: Double(dist.item), stepCE: stepCE, latentNorms: norms)
+    }
+
+    /// Step-level supervision (after SIM-CoT, Wei et al. 2025): the shared model, given only a
+    /// latent input vector as its first position, must write that latent step's reasoning step —
+    /// so each latent vector has to hold its step (operands, operation and result), which the
+    /// answer-anchor distillation alone does not demand. Mean CE over the step tokens.
+    static func stepLoss(model: LatentModel, inputs: Tensor, rows: [Int], steps: TokenBatch, targets: [Int]) throws -> Tensor {
+        let base = model.base
+        let (d, v) = (base.configuration.dimension, base.configuration.vocabularySize)
+        let r = rows.count
+        let x = ModelOps.gatherRows(inputs, rows: rows).reshaped([r, 1, d])
+        let cache = KeyValueCache(for: base, batchSize: r)
+        let first = try base.forward(embeddings: x, starts: [Int](repeating: 0, count: r), cache: cache)
+        let rest = try base.forward(steps, cache: cache)
+        let logits = concat([
+            model.maskedLogits(first.logits, binary: [Bool](repeating: false, count: r)).reshaped([r, v]),
+            model.maskedLogits(rest.logits, binary: [Bool](repeating: false, count: r * steps.length)).reshaped([r * steps.length, v]),
+        ], axis: 0)
+        return ModelOps.crossEntropy(logits: logits, targets: targets)
     }
 
     /// The figures of a batch computed in shards: each weighted by its share of the rows.
     struct Summary {
-        let total, teacherCE, studentCE, distillation: Double
+        let total, teacherCE, studentCE, distillation, stepCE: Double
         let latentNorms: [Double]
 
         init(_ parts: [DistillationLoss], shares: [Double]) {
@@ -154,6 +214,7 @@ public struct DistillationLoss {
             teacherCE = weighted(\.teacherCE)
             studentCE = weighted(\.studentCE)
             distillation = weighted(\.distillation)
+            stepCE = weighted(\.stepCE)
             let steps = parts.map(\.latentNorms.count).max() ?? 0
             latentNorms = (0..<steps).map { k in weighted { k < $0.latentNorms.count ? $0.latentNorms[k] : 0 } }
         }

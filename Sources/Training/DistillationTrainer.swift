@@ -56,6 +56,9 @@ public enum DistillationTrainer {
         /// Coefficients of the teacher and student cross-entropies (1 and 1 in the paper).
         public var teacherWeight: Double = 1
         public var studentWeight: Double = 1
+        /// Weight of step-level supervision (DistillationLoss.stepLoss): latent step k's input
+        /// vector must decode reasoning step min(k, steps). 0 (the paper's recipe) turns it off.
+        public var stepWeight: Double = 0
         /// Drop the last CoT step from the teacher text (the paper's `remove_last_reasoning_step`).
         public var dropLastStep: Bool = true
         public var weightDecay: Double = 0.1
@@ -82,7 +85,7 @@ public enum DistillationTrainer {
             guard epochs.isFinite, epochs > 0 else { throw bad("epochs must be a positive number, got \(epochs)") }
             guard learningRate.isFinite, learningRate > 0 else { throw bad("lr must be positive, got \(learningRate)") }
             guard batchSize > 0, batchesPerChunk > 0, warmupSteps >= 0 else { throw bad("batch must be at least 1, got \(batchSize)") }
-            guard distillWeight >= 0, teacherWeight >= 0, studentWeight >= 0 else { throw bad("loss weights must be ≥ 0") }
+            guard distillWeight >= 0, teacherWeight >= 0, studentWeight >= 0, stepWeight >= 0, stepWeight.isFinite else { throw bad("loss weights must be ≥ 0") }
             guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
             guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
             guard snapshotInterval > 0, spikeWindow > 0, spikePatience > 0, spikeFactor >= 0, maximumRollbacks >= 0,
@@ -157,7 +160,7 @@ public enum DistillationTrainer {
         var guardState = DivergenceGuard(model: model, optimizer: optimizer(for: model, parameters: p), parameters: p)
         var run = TrainingRun()
         var series: [String: [Double]] = [:]
-        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
+        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "step_ce", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
         var normSums: [Double] = [], normCounts: [Int] = []
         let clock = ContinuousClock()
         let start = clock.now
@@ -199,7 +202,8 @@ public enum DistillationTrainer {
             guardState.optimizer.zeroGrad()
             let parts = try parallel.map(batches) { m, batch in
                 try DistillationLoss.compute(model: m, batch: batch, distillWeight: Float(p.distillWeight),
-                                             teacherWeight: Float(p.teacherWeight), studentWeight: Float(p.studentWeight))
+                                             teacherWeight: Float(p.teacherWeight), studentWeight: Float(p.studentWeight),
+                                             stepWeight: Float(p.stepWeight))
             }
             let shares = batches.map { Double($0.size) / Double(indices.count) }
             let loss = DistillationLoss.Summary(parts, shares: shares)
@@ -253,6 +257,7 @@ public enum DistillationTrainer {
             series["ce_teacher"]!.append(loss.teacherCE)
             series["ce_student"]!.append(loss.studentCE)
             series["distill"]!.append(loss.distillation)
+            series["step_ce"]!.append(loss.stepCE)
             series["latent_norm"]!.append(loss.latentNorms.isEmpty ? 0 : loss.latentNorms.reduce(0, +) / Double(loss.latentNorms.count))
             if onEvent(.step(report)) == .stop { stopRequested = true }
         }

@@ -83,6 +83,72 @@ import Testing
         #expect(distill > 0 && loss.latentNorms.count == n)
     }
 
+    @Test func stepSupervisionRowsAndTargets() throws {
+        let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
+        let tokenizer = Tokenizer(building: data)
+        let one = try #require(data.first { $0.stepCount == 1 }), three = try #require(data.first { $0.stepCount == 3 })
+        let examples = [one, three].map { DistillationExample($0, tokenizer: tokenizer, latentCount: 4) }
+        #expect(examples[1].stepTokens.map { tokenizer.decode($0) } == three.steps)
+        let batch = DistillationBatch(examples, tokenizer: tokenizer)
+        // Latent k (0-based) of example b is flat row k·2 + b; it decodes step min(k, steps − 1).
+        #expect(batch.stepRows == [0, 1, 2, 3, 4, 5, 6, 7])
+        let steps = try #require(batch.stepTokens)
+        let expected = [0, 0, 0, 1, 0, 2, 0, 2].enumerated().map { r, i in examples[r % 2].stepTokens[i] }
+        #expect(steps.batchSize == 8 && steps.length == expected.map(\.count).max()!)
+        for (r, text) in expected.enumerated() {
+            #expect(Array(steps.tokens[(r * steps.length)..<(r * steps.length + text.count)]) == text)
+            #expect(batch.stepTargets[r] == text[0])
+            let targets = batch.stepTargets[(8 + r * steps.length)..<(8 + (r + 1) * steps.length)]
+            #expect(Array(targets.prefix(text.count - 1)) == Array(text.dropFirst()))
+            #expect(targets.dropFirst(text.count - 1).allSatisfy { $0 == ModelOps.ignoredTarget })
+        }
+        // No latent steps, no rows.
+        let none = DistillationBatch([DistillationExample(three, tokenizer: tokenizer, latentCount: 0)], tokenizer: tokenizer)
+        #expect(none.stepTokens == nil && none.stepRows.isEmpty)
+    }
+
+    @Test func stepLossMatchesAReferenceAndItsGradientChecks() throws {
+        let (data, tokenizer, model) = try Self.setup()
+        let n = 2
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: n) }
+        let batch = DistillationBatch(examples, tokenizer: tokenizer)
+        let plain = try DistillationLoss.compute(model: model, batch: batch)
+        let loss = try DistillationLoss.compute(model: model, batch: batch, stepWeight: 0.5)
+        #expect(plain.stepCE == 0 && loss.stepCE > 0)
+        #expect(abs(Double(loss.total.item) - Double(plain.total.item) - 0.5 * loss.stepCE) < 1e-4 * max(1, loss.stepCE))
+        // Reference: each latent input by repeated full forwards, each step decoded in one pass.
+        let base = model.base, v = tokenizer.count, d = 16
+        var terms: [Double] = []
+        try Autograd.withoutGrad {
+            for e in examples {
+                let s = e.student.ids
+                var inputs = base.embed(Array(s[0...e.student.promptCount]), shape: [e.student.promptCount + 1]).scalars
+                for k in 0..<n {
+                    let len = inputs.count / d
+                    let h = try base.forward(embeddings: Tensor(inputs, shape: [1, len, d]), starts: [0]).hidden
+                    let x = model.filter(Tensor(Array(h.scalars[((len - 1) * d)...]), shape: [1, d])).scalars
+                    inputs += x
+                    let text = e.stepTokens[min(k, e.stepCount - 1)]
+                    let row = x + base.embed(Array(text.dropLast()), shape: [text.count - 1]).scalars
+                    let logits = try base.forward(embeddings: Tensor(row, shape: [1, text.count, d]), starts: [0]).logits.scalars
+                    for i in 0..<text.count {
+                        terms.append(maskedCE(logits[(i * v)..<((i + 1) * v)], target: text[i], binary: false, tokenizer: tokenizer))
+                    }
+                }
+            }
+        }
+        let reference = terms.reduce(0, +) / Double(terms.count)
+        #expect(abs(loss.stepCE - reference) < 1e-4 * max(1, reference), "\(loss.stepCE) vs \(reference)")
+        // Finite differences through the decoding pass, into the latent inputs and the weights.
+        var rng = SeededRandom(seed: 9)
+        let inputs = Tensor.randomNormal([n * batch.size, d], rng: &rng)
+        let steps = try #require(batch.stepTokens)
+        let report = GradCheck.check([inputs, base.blocks[0].query], epsilon: 1e-2, absoluteTolerance: 2e-3, relativeTolerance: 3e-2) {
+            try! DistillationLoss.stepLoss(model: model, inputs: inputs, rows: batch.stepRows, steps: steps, targets: batch.stepTargets)
+        }
+        #expect(report.passed && report.checked > 0, "\(report)")
+    }
+
     @Test func batchesHoldOneLatentCount() throws {
         let data = try Dataset.arith(n: 60, steps: 1...4, seed: 3)
         let tokenizer = Tokenizer(building: data)
