@@ -98,15 +98,22 @@ extension Tokenizer {
 
     /// The latent student sequence: `<bos>`, question, `<START>`, `latentSteps` ×
     /// `<|CONTINUE|>`, `<|STOP|>`, answer sentence, `<eos>`. `<START>` is the first target.
-    public func studentSequence(_ example: Example, latentSteps: Int) -> EncodedSequence {
+    ///
+    /// With `writtenFrom` s < the step count (a curriculum stage, as in Coconut), reasoning steps
+    /// s+1… are written out as text between `<|STOP|>` and the answer sentence: the latent steps
+    /// stand in for the first s steps only.
+    public func studentSequence(_ example: Example, latentSteps: Int, writtenFrom: Int = .max) -> EncodedSequence {
         let prompt = prompt(question: example.question, latent: false)
         let n = max(0, latentSteps)
         let latent = [startID] + Array(repeating: continueID, count: n) + [stopID]
+        let written = writtenFrom < example.stepCount
+            ? encode(Example(question: example.question, steps: Array(example.steps[max(0, writtenFrom)...]), answer: example.answer).cotText)
+            : []
         let tail = answerTail(example.answer)
         let first = prompt.count + 1
         return EncodedSequence(
-            ids: prompt + latent + tail.ids, promptCount: prompt.count,
-            answerAnchor: prompt.count + latent.count + tail.anchorOffset,
+            ids: prompt + latent + written + tail.ids, promptCount: prompt.count,
+            answerAnchor: prompt.count + latent.count + written.count + tail.anchorOffset,
             latentPositions: first..<(first + n))
     }
 }

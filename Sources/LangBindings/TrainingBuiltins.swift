@@ -48,7 +48,8 @@ enum TrainingBuiltins {
                          .init("lr", default: 1e-3), .init("batch", default: 32), .init("weight", default: 20),
                          .init("steps", default: .null), .init("seconds", default: .null), .init("warmup", default: 100),
                          .init("seed", default: 0), .init("filter_scale", default: .string("embedding")),
-                         .init("drop_last", default: true), .init("step_weight", default: 0)],
+                         .init("drop_last", default: true), .init("step_weight", default: 0),
+                         .init("curriculum", default: 0)],
             summary: "CODI-style latent SFT of the model in place: a teacher pass (explicit chain of thought) and a "
                 + "student pass (latent steps) sharing weights, with `weight` × the hidden-state distillation loss. "
                 + "`latent` is a number of latent steps for every example, or \"by-step\" (steps + 5, capped at 10). "
@@ -56,8 +57,10 @@ enum TrainingBuiltins {
                 + "embeddings (`filter_scale: \"embedding\"`) or left at the paper's LayerNorm gain 1 (\"paper\"). "
                 + "`drop_last: true` drops the last CoT step from the teacher text, as the paper does. "
                 + "`step_weight` > 0 adds step-level supervision: latent step k's vector must decode reasoning step k "
-                + "(the last step for k past it), so the latents carry the computation. Returns a run.",
-            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0)",
+                + "(the last step for k past it), so the latents carry the computation. `curriculum` > 0 spends that fraction "
+                + "of the run in Coconut-style stages, where the latents stand in for the first s steps and the rest are "
+                + "written out. Returns a run.",
+            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0)",
             example: "distill(m, parts.train, latent: 6, epochs: 10)",
             category: category
         ) { args, context in
@@ -82,6 +85,11 @@ enum TrainingBuiltins {
             let stepWeight = try args.number("step_weight")
             guard stepWeight.isFinite, stepWeight >= 0 else { throw args.valueError("step_weight", "must be 0 or more, got \(Markup.number(stepWeight))") }
             p.stepWeight = stepWeight
+            let curriculum = try args.number("curriculum")
+            guard curriculum >= 0, curriculum < 1 else {
+                throw args.valueError("curriculum", "must be a fraction of the run from 0 up to (not including) 1, got \(Markup.number(curriculum))")
+            }
+            p.curriculum = curriculum
             p.dropLastStep = try args.bool("drop_last")
             let length = try RunLength(args, data: data)
             (p.maximumSteps, p.timeBudget, p.warmupSteps, p.seed) = (length.maximumSteps, length.timeBudget, length.warmupSteps, length.seed)

@@ -28,9 +28,11 @@ public struct DistillationExample: Sendable, Equatable {
 
     /// Tokenizes `example` with `latentCount` latent steps; the teacher drops the last CoT step
     /// when `dropLastStep`.
-    public init(_ example: Example, tokenizer: Tokenizer, latentCount: Int, dropLastStep: Bool = true) {
+    /// `writtenFrom` < the step count keeps the steps after the first `writtenFrom` as text in
+    /// the student sequence (a curriculum stage).
+    public init(_ example: Example, tokenizer: Tokenizer, latentCount: Int, dropLastStep: Bool = true, writtenFrom: Int = .max) {
         teacher = tokenizer.teacherSequence(example, dropLastStep: dropLastStep)
-        student = tokenizer.studentSequence(example, latentSteps: latentCount)
+        student = tokenizer.studentSequence(example, latentSteps: latentCount, writtenFrom: writtenFrom)
         self.latentCount = latentCount
         stepCount = example.stepCount
         stepTokens = example.stepTexts.map { tokenizer.encode($0) }

@@ -59,6 +59,10 @@ public enum DistillationTrainer {
         /// Weight of step-level supervision (DistillationLoss.stepLoss): latent step k's input
         /// vector must decode reasoning step min(k, steps). 0 (the paper's recipe) turns it off.
         public var stepWeight: Double = 0
+        /// Fraction of the run spent in Coconut-style curriculum stages before the all-latent
+        /// objective: with K the largest step count of the data, stage s = 1…K−1 writes steps
+        /// s+1… as text after the latent steps, each for curriculum/(K−1) of the run. 0: off.
+        public var curriculum: Double = 0
         /// Drop the last CoT step from the teacher text (the paper's `remove_last_reasoning_step`).
         public var dropLastStep: Bool = true
         public var weightDecay: Double = 0.1
@@ -86,6 +90,7 @@ public enum DistillationTrainer {
             guard learningRate.isFinite, learningRate > 0 else { throw bad("lr must be positive, got \(learningRate)") }
             guard batchSize > 0, batchesPerChunk > 0, warmupSteps >= 0 else { throw bad("batch must be at least 1, got \(batchSize)") }
             guard distillWeight >= 0, teacherWeight >= 0, studentWeight >= 0, stepWeight >= 0, stepWeight.isFinite else { throw bad("loss weights must be ≥ 0") }
+            guard curriculum >= 0, curriculum < 1 else { throw bad("curriculum must be a fraction of the run in 0 ..< 1, got \(curriculum)") }
             guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
             guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
             guard snapshotInterval > 0, spikeWindow > 0, spikePatience > 0, spikeFactor >= 0, maximumRollbacks >= 0,
@@ -149,7 +154,15 @@ public enum DistillationTrainer {
         guard LatentTokens(tokenizer) == model.tokens, tokenizer.count == model.base.configuration.vocabularySize else {
             throw TrainingError.invalidArgument("the tokenizer does not belong to this latent model")
         }
-        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: p.latent.count(for: $0), dropLastStep: p.dropLastStep) }
+        func stageExamples(_ stage: Int) -> [DistillationExample] {
+            data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: p.latent.count(for: $0), dropLastStep: p.dropLastStep,
+                                           writtenFrom: stage) }
+        }
+        // Curriculum stages 1…K−1 write the later steps as text; stage K (`.max`) is all latent.
+        let stages = p.curriculum > 0 ? max(1, data.map(\.stepCount).max() ?? 1) : 1
+        let finalStage = Int.max
+        var examples = stageExamples(stages > 1 ? 1 : finalStage)
+        var stage = stages > 1 ? 1 : finalStage
         let maxLength = model.base.configuration.maximumLength
         if let long = examples.first(where: { max($0.teacher.ids.count, $0.student.ids.count) - 1 > maxLength }) {
             throw TrainingError.invalidArgument(
@@ -160,7 +173,7 @@ public enum DistillationTrainer {
         var guardState = DivergenceGuard(model: model, optimizer: optimizer(for: model, parameters: p), parameters: p)
         var run = TrainingRun()
         var series: [String: [Double]] = [:]
-        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "step_ce", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
+        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "step_ce", "stage", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
         var normSums: [Double] = [], normCounts: [Int] = []
         let clock = ContinuousClock()
         let start = clock.now
@@ -183,6 +196,13 @@ public enum DistillationTrainer {
                 ?? min(1, Double(step - p.warmupSteps) / Double(max(1, plannedSteps - p.warmupSteps)))
             return floor + (peak - floor) * 0.5 * (1 + Foundation.cos(Double.pi * progress))
         }
+        /// The curriculum stage at `step`: 1…K−1 over the first `curriculum` of the run, then all latent.
+        func curriculumStage(step: Int) -> Int {
+            guard stages > 1 else { return finalStage }
+            let progress = p.timeBudget.map { min(1, elapsed() / $0) } ?? Double(step) / Double(max(1, plannedSteps))
+            let s = 1 + Int(progress / p.curriculum * Double(stages - 1))
+            return s >= stages ? finalStage : s
+        }
         var stopRequested = onEvent(.started(totalSteps: plannedSteps, examples: data.count)) == .stop
         var plans: (epoch: Int, batches: [[Int]]) = (-1, [])
         var tokens = 0, step = 0, applied = 0
@@ -194,6 +214,8 @@ public enum DistillationTrainer {
             if let budget = p.timeBudget, elapsed() >= budget { break }
             let epoch = step / perEpoch
             if plans.epoch != epoch { plans = (epoch, plan(examples, batchSize: p.batchSize, batchesPerChunk: p.batchesPerChunk, epoch: epoch, seed: p.seed)) }
+            let nextStage = curriculumStage(step: step)
+            if nextStage != stage { (stage, examples) = (nextStage, stageExamples(nextStage)) }
             let indices = plans.batches[step % plans.batches.count]
             let batches = Sharding.shards(indices, workers: parallel.workers).map {
                 DistillationBatch($0.map { examples[$0] }, tokenizer: tokenizer)
@@ -258,6 +280,7 @@ public enum DistillationTrainer {
             series["ce_student"]!.append(loss.studentCE)
             series["distill"]!.append(loss.distillation)
             series["step_ce"]!.append(loss.stepCE)
+            series["stage"]!.append(Double(min(stage, stages)))
             series["latent_norm"]!.append(loss.latentNorms.isEmpty ? 0 : loss.latentNorms.reduce(0, +) / Double(loss.latentNorms.count))
             if onEvent(.step(report)) == .stop { stopRequested = true }
         }

@@ -44,6 +44,16 @@ struct PromptsTests {
         #expect(student.ids[student.answerAnchor] == tokenizer.spaceID)
         #expect(student.ids[student.answerAnchor + 1] == tokenizer.id(of: "6"))
         #expect(tokenizer.studentSequence(example, latentSteps: 0).latentPositions?.isEmpty == true)
+
+        // A curriculum stage: the latents stand in for the first step, the second is written out.
+        let staged = tokenizer.studentSequence(example, latentSteps: 2, writtenFrom: 1)
+        #expect(tokenizer.decode(Array(staged.ids[staged.promptCount...])) ==
+            "<START><|CONTINUE|><|CONTINUE|><|STOP|><<34*2=68>> The answer is: 68<eos>")
+        #expect(staged.ids[staged.answerAnchor] == tokenizer.spaceID && staged.ids[staged.answerAnchor + 1] == tokenizer.id(of: "6"))
+        #expect(tokenizer.studentSequence(example, latentSteps: 2, writtenFrom: 2) == tokenizer.studentSequence(example, latentSteps: 2))
+        #expect(tokenizer.studentSequence(example, latentSteps: 2, writtenFrom: 0).ids.count == staged.ids.count + tokenizer.encode("<<72-38=34>>").count)
+        #expect(example.stepTexts == example.steps)
+        #expect(Example(question: "q", steps: ["One.", "Two."], answer: "2").stepTexts == [" One.", " Two."])
     }
 
     @Test func negativeAndMultiDigitAnswersKeepTheAnchor() {

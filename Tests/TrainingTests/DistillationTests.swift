@@ -149,6 +149,25 @@ import Testing
         #expect(report.passed && report.checked > 0, "\(report)")
     }
 
+    @Test func curriculumStagesWriteTheLaterStepsThenGoAllLatent() throws {
+        let (data, tokenizer, model) = try Self.setup(8, layers: 1)
+        #expect(data.map(\.stepCount).max() == 2)
+        var p = DistillationTrainer.Parameters()
+        p.latent = .fixed(2)
+        p.batchSize = 4
+        p.epochs = 100
+        p.maximumSteps = 8
+        p.warmupSteps = 0
+        p.curriculum = 0.5
+        p.stepWeight = 1
+        let run = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p)
+        // K = 2: stage 1 (the second step written out) for half the run, then all latent (stage 2).
+        #expect(run.metrics["stage"] == [1, 1, 1, 1, 2, 2, 2, 2])
+        #expect(run.metrics["step_ce"]!.allSatisfy { $0 > 0 })
+        p.curriculum = 1
+        #expect(throws: TrainingError.self) { try p.validate() }
+    }
+
     @Test func batchesHoldOneLatentCount() throws {
         let data = try Dataset.arith(n: 60, steps: 1...4, seed: 3)
         let tokenizer = Tokenizer(building: data)
