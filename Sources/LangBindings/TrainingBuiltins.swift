@@ -49,7 +49,7 @@ enum TrainingBuiltins {
                          .init("steps", default: .null), .init("seconds", default: .null), .init("warmup", default: 100),
                          .init("seed", default: 0), .init("filter_scale", default: .string("embedding")),
                          .init("drop_last", default: true), .init("step_weight", default: 0),
-                         .init("curriculum", default: 0)],
+                         .init("curriculum", default: 0), .init("length_sorted", default: true)],
             summary: "CODI-style latent SFT of the model in place: a teacher pass (explicit chain of thought) and a "
                 + "student pass (latent steps) sharing weights, with `weight` × the hidden-state distillation loss. "
                 + "`latent` is a number of latent steps for every example, or \"by-step\" (steps + 5, capped at 10). "
@@ -59,8 +59,9 @@ enum TrainingBuiltins {
                 + "`step_weight` > 0 adds step-level supervision: latent step k's vector must decode reasoning step k "
                 + "(the last step for k past it), so the latents carry the computation. `curriculum` > 0 spends that fraction "
                 + "of the run in Coconut-style stages, where the latents stand in for the first s steps and the rest are "
-                + "written out. Returns a run.",
-            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0)",
+                + "written out. `length_sorted: true` batches examples of similar length (little padding, but each "
+                + "batch then holds problems of one difficulty); false draws batches at random. Returns a run.",
+            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true)",
             example: "distill(m, parts.train, latent: 6, epochs: 10)",
             category: category
         ) { args, context in
@@ -90,6 +91,7 @@ enum TrainingBuiltins {
                 throw args.valueError("curriculum", "must be a fraction of the run from 0 up to (not including) 1, got \(Markup.number(curriculum))")
             }
             p.curriculum = curriculum
+            p.batchesPerChunk = try args.bool("length_sorted") ? 50 : 1
             p.dropLastStep = try args.bool("drop_last")
             let length = try RunLength(args, data: data)
             (p.maximumSteps, p.timeBudget, p.warmupSteps, p.seed) = (length.maximumSteps, length.timeBudget, length.warmupSteps, length.seed)

@@ -6,6 +6,11 @@
 // Within a count, sequences are sorted by teacher length in chunks of `batchesPerChunk` batches
 // (little padding), and the batch order is shuffled per epoch (seeded).
 //
+// Extensions, off by default (docs/method.md, Deviations): step-level supervision of the latent
+// vectors (`stepWeight`, see DistillationLoss.stepLoss) and a Coconut-style curriculum
+// (`curriculum`): the examples are re-tokenized at each stage change, with the steps after the
+// first s written out in the student sequence; the run's metrics["stage"] records the stage.
+//
 // Divergence guard (the paper's authors warn latent SFT "randomly diverges"): a copy of the
 // weights and AdamW moments is taken every `snapshotInterval` good steps. A step whose loss
 // exceeds `spikeFactor` × the median of the last `spikeWindow` applied losses (only once that
@@ -173,7 +178,7 @@ public enum DistillationTrainer {
         var guardState = DivergenceGuard(model: model, optimizer: optimizer(for: model, parameters: p), parameters: p)
         var run = TrainingRun()
         var series: [String: [Double]] = [:]
-        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "step_ce", "stage", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
+        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "step_ce", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
         var normSums: [Double] = [], normCounts: [Int] = []
         let clock = ContinuousClock()
         let start = clock.now
@@ -280,7 +285,7 @@ public enum DistillationTrainer {
             series["ce_student"]!.append(loss.studentCE)
             series["distill"]!.append(loss.distillation)
             series["step_ce"]!.append(loss.stepCE)
-            series["stage"]!.append(Double(min(stage, stages)))
+            if stages > 1 { series["stage", default: []].append(Double(min(stage, stages))) }
             series["latent_norm"]!.append(loss.latentNorms.isEmpty ? 0 : loss.latentNorms.reduce(0, +) / Double(loss.latentNorms.count))
             if onEvent(.step(report)) == .stop { stopRequested = true }
         }

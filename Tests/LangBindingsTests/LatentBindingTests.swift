@@ -25,6 +25,9 @@ import Testing
         #expect(Int(s.ok("params(m)")) == Int(before).map { $0 + 2 * 16 * 16 + 4 * 16 })
         #expect(s.ok("m").contains("latent reasoning"))
         #expect(s.ok("distill(m, d, latent: \"by-step\", steps: 1, batch: 8, warmup: 1).steps") == "1")
+        // The extensions: step-level supervision, a curriculum, random batches.
+        s.ok("x = distill(m, d, latent: 2, steps: 4, batch: 4, warmup: 1, step_weight: 1, curriculum: 0.5, length_sorted: false)")
+        #expect(s.ok("[min(x.metrics.step_ce) > 0, x.metrics.stage[0] < x.metrics.stage[3]]") == "[true, true]")
     }
 
     @Test func latentEvaluationCountsLatentStepsPlusTwo() {
@@ -69,6 +72,9 @@ import Testing
         #expect(s.fails("distill(m, d, filter_scale: \"big\")", "ValueError").contains("distill: argument 'filter_scale'"))
         #expect(s.fails("distill(m, d, filter_scale: 2)", "TypeError").contains("distill: argument 'filter_scale'"))
         #expect(s.fails("distill(m, d, drop_last: 1)", "TypeError").contains("distill: argument 'drop_last'"))
+        #expect(s.fails("distill(m, d, step_weight: -1)", "ValueError").contains("distill: argument 'step_weight'"))
+        #expect(s.fails("distill(m, d, curriculum: 1)", "ValueError").contains("distill: argument 'curriculum'"))
+        #expect(s.fails("distill(m, d, length_sorted: \"yes\")", "TypeError").contains("distill: argument 'length_sorted'"))
         #expect(s.ok("m.latent") == "false")
     }
 }
