@@ -56,14 +56,16 @@ public struct DistillationBatch {
     /// Step-level supervision: row `i` decodes the step text `stepTokens.rows[i]` from the latent
     /// input vector at flat index `stepRows[i]` = (k − 1)·size + example of latent step k
     /// (k = 1…n, step min(k, steps)). `stepTargets`: one target per row for the latent position,
-    /// then the row-major targets of `stepTokens`. Nil when no row has a step.
+    /// then the row-major targets of `stepTokens`. Nil without `stepSupervision` or when no row
+    /// has a step.
     public let stepTokens: TokenBatch?
     public let stepRows: [Int]
     public let stepTargets: [Int]
     public var size: Int { prompt.batchSize }
 
+    /// `stepSupervision` builds the step-level rows (only needed when the step loss is on).
     /// - Precondition: `examples` is non-empty and all share one latent count.
-    public init(_ examples: [DistillationExample], tokenizer: Tokenizer) {
+    public init(_ examples: [DistillationExample], tokenizer: Tokenizer, stepSupervision: Bool = false) {
         precondition(!examples.isEmpty, "DistillationBatch needs examples")
         let n = examples[0].latentCount
         precondition(examples.allSatisfy { $0.latentCount == n }, "DistillationBatch: mixed latent counts")
@@ -95,7 +97,7 @@ public struct DistillationBatch {
         tailTargets = tt
         tailAnchors = examples.enumerated().map { $0 * t + ($1.student.answerAnchor - $1.student.latentPositions!.upperBound) }
         var rows: [Int] = [], texts: [[Int]] = []
-        for k in 0..<n {
+        for k in 0..<(stepSupervision ? n : 0) {
             for (b, e) in examples.enumerated() where e.stepCount > 0 {
                 let text = e.stepTokens[min(k, e.stepCount - 1)]
                 guard !text.isEmpty else { continue }

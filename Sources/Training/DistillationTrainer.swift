@@ -223,7 +223,7 @@ public enum DistillationTrainer {
             if nextStage != stage { (stage, examples) = (nextStage, stageExamples(nextStage)) }
             let indices = plans.batches[step % plans.batches.count]
             let batches = Sharding.shards(indices, workers: parallel.workers).map {
-                DistillationBatch($0.map { examples[$0] }, tokenizer: tokenizer)
+                DistillationBatch($0.map { examples[$0] }, tokenizer: tokenizer, stepSupervision: p.stepWeight > 0)
             }
             step += 1
             guardState.optimizer.zeroGrad()

@@ -89,7 +89,8 @@ import Testing
         let one = try #require(data.first { $0.stepCount == 1 }), three = try #require(data.first { $0.stepCount == 3 })
         let examples = [one, three].map { DistillationExample($0, tokenizer: tokenizer, latentCount: 4) }
         #expect(examples[1].stepTokens.map { tokenizer.decode($0) } == three.steps)
-        let batch = DistillationBatch(examples, tokenizer: tokenizer)
+        #expect(DistillationBatch(examples, tokenizer: tokenizer).stepTokens == nil, "built only when asked for")
+        let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true)
         // Latent k (0-based) of example b is flat row k·2 + b; it decodes step min(k, steps − 1).
         #expect(batch.stepRows == [0, 1, 2, 3, 4, 5, 6, 7])
         let steps = try #require(batch.stepTokens)
@@ -103,7 +104,8 @@ import Testing
             #expect(targets.dropFirst(text.count - 1).allSatisfy { $0 == ModelOps.ignoredTarget })
         }
         // No latent steps, no rows.
-        let none = DistillationBatch([DistillationExample(three, tokenizer: tokenizer, latentCount: 0)], tokenizer: tokenizer)
+        let none = DistillationBatch([DistillationExample(three, tokenizer: tokenizer, latentCount: 0)], tokenizer: tokenizer,
+                                     stepSupervision: true)
         #expect(none.stepTokens == nil && none.stepRows.isEmpty)
     }
 
@@ -111,7 +113,7 @@ import Testing
         let (data, tokenizer, model) = try Self.setup()
         let n = 2
         let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: n) }
-        let batch = DistillationBatch(examples, tokenizer: tokenizer)
+        let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true)
         let plain = try DistillationLoss.compute(model: model, batch: batch)
         let loss = try DistillationLoss.compute(model: model, batch: batch, stepWeight: 0.5)
         #expect(plain.stepCE == 0 && loss.stepCE > 0)
