@@ -32,11 +32,24 @@ import Testing
         // Tests/KernelTests/KernelSpecTests.swift → repository root → kernelspec/latent/
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let folder = root.appendingPathComponent("kernelspec/latent")
-        guard FileManager.default.fileExists(atPath: folder.path) else { return }
+        try #require(FileManager.default.fileExists(atPath: folder.path), "kernelspec/latent/ is missing")
         for (name, bytes) in KernelSpec(executable: "/x").files where name != "kernel.json" {
             let onDisk = try Data(contentsOf: folder.appendingPathComponent(name))
             #expect(Array(onDisk) == bytes, "\(name) differs from kernelspec/latent/\(name)")
         }
+    }
+
+    @Test func repositoryKernelJSONAgreesWithTheInstalledOne() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("kernelspec/latent/kernel.json"))
+        let onDisk = try JSONValue(parsing: Array(data))
+        let installed = KernelSpec(executable: "latent").kernelJSON
+        // The template names the binary `latent` (install-kernel writes its absolute path);
+        // everything Jupyter reads to launch and talk to the kernel must be the same.
+        for key in ["argv", "display_name", "language", "interrupt_mode", "kernel_protocol_version"] {
+            #expect(onDisk[key] == installed[key], "kernel.json '\(key)' differs from KernelSpec")
+        }
+        #expect(onDisk["argv"]?.arrayValue?.contains("{connection_file}") == true)
     }
 
     @Test func rejectsBadNames() {
