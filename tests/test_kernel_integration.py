@@ -220,10 +220,9 @@ def test_shutdown_exits_cleanly():
     kc.wait_for_ready(timeout=30)
     process = km.provisioner.process
     msg_id = kc.shutdown()
-    reply = kc.get_control_msg(timeout=TIMEOUT) if hasattr(kc, "get_control_msg") else None
-    if reply is not None:
-        assert reply["parent_header"]["msg_id"] == msg_id
-        assert reply["content"] == {"status": "ok", "restart": False}
+    reply = kc.get_control_msg(timeout=TIMEOUT)  # jupyter_client sends shutdown on control
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert reply["content"] == {"status": "ok", "restart": False}
     assert process.wait(timeout=5) == 0
     kc.stop_channels()
     km.cleanup_resources()
