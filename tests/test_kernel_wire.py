@@ -60,6 +60,19 @@ def test_badly_signed_message_is_ignored(logged_kernel):
     assert len(dropped) == 1, problems(log)
 
 
+def test_unknown_message_types_are_logged_and_ignored(logged_kernel):
+    _, kc, log = logged_kernel
+    unknown = kc.session.msg("frobnicate_request", {"anything": [1, 2]})
+    kc.shell_channel.send(unknown)
+    info_id = kc.kernel_info()
+    # Shell messages from one client are served in order: the first reply must be kernel_info's.
+    reply = kc.get_shell_msg(timeout=TIMEOUT)
+    assert reply["parent_header"]["msg_id"] == info_id, "the kernel answered an unknown message type"
+    assert any("frobnicate_request" in line for line in problems(log)), problems(log)
+    result, _ = run(kc, "1 + 2")
+    assert result["status"] == "ok"
+
+
 def signed_frames(key: bytes, dicts: list[bytes]) -> list[bytes]:
     """Frames with a valid HMAC around arbitrary dict frames: they get past the signature
     check, so the kernel's JSON parser and request decoder see them."""
