@@ -144,10 +144,29 @@ def test_malformed_frames_do_not_kill_the_kernel(logged_kernel):
     assert any("signature" not in line for line in dropped), "no signed message reached the parser"
 
 
-def test_heartbeat_answers(kernel):
-    _, kc = kernel
+def test_heartbeat_answers_even_while_a_cell_runs(kernel):
+    km, kc = kernel
     time.sleep(1.5)
     assert kc.hb_channel.is_beating()
+    # The heartbeat has its own thread: it echoes while the shell thread is busy.
+    msg_id = kc.execute("while true { }")
+    time.sleep(0.3)
+    info = km.get_connection_info()
+    ctx = zmq.Context()
+    try:
+        ping = ctx.socket(zmq.REQ)
+        ping.linger = 0
+        ping.connect(f"tcp://{info['ip']}:{info['hb_port']}")
+        for payload in (b"ping", bytes(range(256))):
+            ping.send(payload)
+            assert ping.poll(5000), "no heartbeat echo while a cell runs"
+            assert ping.recv() == payload
+        ping.close()
+    finally:
+        ctx.term()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=TIMEOUT)
+    assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["ename"] == "Interrupted"
 
 
 def start(km: KernelManager) -> BlockingKernelClient:
