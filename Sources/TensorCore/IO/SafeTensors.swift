@@ -106,7 +106,16 @@ public enum SafeTensors {
             guard entry.begin >= 0, entry.begin <= entry.end, entry.end <= dataSize else {
                 throw SafeTensorsError.offsetsOutOfRange(name: name, begin: entry.begin, end: entry.end, dataSize: dataSize)
             }
-            let elements = entry.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            // The running product, in the order Tensor multiplies it: a shape like [2⁶², 2⁶², 0]
+            // has zero elements but would overflow (and trap) on the way there.
+            var elements = 1
+            for d in entry.shape {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+                guard !overflow else {
+                    throw SafeTensorsError.invalidEntry(name: name, reason: "shape \(entry.shape) is too large to count its elements")
+                }
+                elements = product
+            }
             guard elements <= dataSize / 4, elements * 4 == entry.end - entry.begin else {
                 throw SafeTensorsError.sizeMismatch(name: name, shape: entry.shape, bytes: entry.end - entry.begin)
             }

@@ -47,7 +47,15 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
         case .overlappingTensors(let a, let b):
             return "tensors '\(a)' and '\(b)' have overlapping data_offsets"
         case .sizeMismatch(let name, let shape, let bytes):
-            return "tensor '\(name)': shape \(shape) needs \(shape.reduce(1, *) * 4) bytes of F32 but data_offsets span \(bytes)"
+            // Counted without trapping: the shape comes from a file and may be absurdly large.
+            var needed: Int? = shape.contains(0) ? 0 : 4
+            for d in shape {
+                guard let n = needed else { break }
+                let (product, overflow) = n.multipliedReportingOverflow(by: d)
+                needed = overflow ? nil : product
+            }
+            let neededText = needed.map(String.init) ?? "more than \(Int.max)"
+            return "tensor '\(name)': shape \(shape) needs \(neededText) bytes of F32 but data_offsets span \(bytes)"
         case .uncoveredBytes(let begin, let end):
             return "data section bytes \(begin)..<\(end) belong to no tensor"
         case .invalidMetadata(let why):
