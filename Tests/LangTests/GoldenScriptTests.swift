@@ -4,7 +4,8 @@
 // session, like notebook cells (line numbers stay those of the file). Inside a cell:
 //   `# expect: text`          the next line of standard output
 //   `# expect stderr: text`   the next line of standard error
-//   `# expect result: text`   the cell's result (text/plain)
+//   `# expect result: text`   the cell's result (text/plain; one comment per line of it); a cell
+//                             without one must have no result
 //   `# expect error at L:C: Kind: message`   the error that stops the cell, and where
 //   `# expect page: text`     a line of help text sent to the pager (anywhere in the page)
 //   `# expect display: text`  a `show` display (text/plain)
@@ -56,7 +57,7 @@ struct CellExpectations {
             }
             if let v = value(after: "expect:") { stdout.append((n, v)) }
             else if let v = value(after: "expect stderr:") { stderr.append((n, v)) }
-            else if let v = value(after: "expect result:") { result = (n, v) }
+            else if let v = value(after: "expect result:") { result = (result?.line ?? n, result.map { $0.text + "\n" + v } ?? v) }
             else if let v = value(after: "expect error at ") { error = (n, v) }
             else if let v = value(after: "expect page:") { pages.append((n, v)) }
             else if let v = value(after: "expect display:") { displays.append((n, v)) }
@@ -95,6 +96,10 @@ struct CellExpectations {
                     "\(script.name):\(expect.error?.line ?? cell.start): error \(actualError ?? "none"), expected \(expect.error?.text ?? "none")")
             if let result = expect.result {
                 #expect(outcome.result?.plain == result.text, "\(script.name):\(result.line): result \(outcome.result?.plain ?? "none")")
+            } else {
+                // A cell whose last value is nil (or a statement) has no result; every other
+                // result must be written down, so "no result" is checked too.
+                #expect(outcome.result == nil, "\(script.name):\(cell.start): unexpected result \(outcome.result?.plain ?? "")")
             }
             for h in expect.html {
                 #expect(outcome.result?.html?.contains(h.text) == true, "\(script.name):\(h.line): html \(outcome.result?.html ?? "none")")
