@@ -5,10 +5,12 @@ Needs the binary: LATENT_BIN=/path/to/latent (the Makefile's `integration` targe
 
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -252,10 +254,231 @@ def test_run_from_standard_input():
     assert result.stdout == "9\n"
 
 
+def test_run_syntax_error_shows_position_source_line_and_caret():
+    # LANGUAGE.md: "SyntaxError: <what was expected> with line and column, the source line and a
+    # caret under the spot"; nothing of the script runs.
+    result = subprocess.run([LATENT_BIN, "run", "-"], input='print("never")\nx = 1\nprint(x,, 2)\n',
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == ("SyntaxError: expected an expression, got ','\n"
+                             "at line 3, column 9:\n"
+                             "    print(x,, 2)\n"
+                             "            ^\n")
+
+
+def test_run_is_interrupted_by_ctrl_c(tmp_path):
+    # SIGINT (Ctrl-C) stops a script that would never end: Interrupted on standard error, exit 1.
+    # The bound below only catches a hang; the latency itself is printed, not asserted.
+    script = tmp_path / "loop.lat"
+    script.write_text("print(\"started\")\nn = 0\nwhile true { n = n + 1 }\n")
+    proc = subprocess.Popen([LATENT_BIN, "run", str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline() == b"started\n"
+    time.sleep(0.3)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    print(f"interrupt latency {time.monotonic() - sent:.3f} s")
+    assert proc.returncode == 1
+    assert err.decode().startswith("Interrupted: execution interrupted\nat line 3, column 1:\n")
+
+
 def test_run_missing_file_exits_1(tmp_path):
     result = subprocess.run([LATENT_BIN, "run", str(tmp_path / "nope.lat")], capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
     assert "nope.lat" in result.stderr
+
+
+
+# --- LANGUAGE.md's engine examples, run through the real binary -------------------------------
+
+# "A taste" exactly as LANGUAGE.md writes it. At these sizes it trains for hours on two cores,
+# so by default the test scales the five size arguments down (TASTE_SCALED: each replacement
+# must match exactly once, so nothing else in the program can change). LATENT_TASTE_FULL=1 runs
+# the program exactly as written.
+TASTE = """\
+data  = arith(n: 20000, steps: 1...4, seed: 1)  # GSM8K-Aug-style problems
+parts = split(data, 0.9)
+m     = model(parts.train, dim: 128, layers: 4, heads: 4)
+sft(m, parts.train, epochs: 15)                 # explicit chain-of-thought teacher
+distill(m, parts.train, latent: 6, epochs: 10)  # CODI-style latent SFT, fixed 6 steps
+before = evaluate(m, parts.test)
+rl(m, arith(n: 3000, seed: 2), steps: 300)      # learn when to stop, on unseen prompts
+after  = evaluate(m, parts.test)
+hist(after.lengths, title: "total reasoning length after RL")
+"""
+TASTE_SCALED = [("arith(n: 20000,", "arith(n: 200,"), ("epochs: 15)", "epochs: 1)"),
+                ("epochs: 10)", "epochs: 1)"), ("arith(n: 3000,", "arith(n: 40,"), ("steps: 300)", "steps: 2)")]
+
+
+def contract_text():
+    """LANGUAGE.md, where this checkout can see it (the shared design material), else None."""
+    for candidate in (os.environ.get("LATENT_LANGUAGE_MD"),
+                      os.path.join(os.path.dirname(__file__), "..", "..", "shared", "LANGUAGE.md")):
+        if candidate and os.path.exists(candidate):
+            with open(candidate, encoding="utf-8") as f:
+                return f.read()
+    return None
+
+
+def test_taste_is_the_contracts_program():
+    text = contract_text()
+    if text is None:
+        pytest.skip("LANGUAGE.md not found (set LATENT_LANGUAGE_MD)")
+    indented = "".join("    " + line + "\n" for line in TASTE.splitlines())
+    assert indented in text
+
+
+def test_taste_program_runs():
+    program = TASTE
+    if os.environ.get("LATENT_TASTE_FULL") != "1":
+        for old, new in TASTE_SCALED:
+            assert program.count(old) == 1, old
+            program = program.replace(old, new)
+    # The piped REPL runs the program line by line and prints each result, as a user would see it.
+    checks = ('print(type(data), len(data), type(parts.train), type(m), type(before), type(after))\n'
+              'print(len(after.lengths) == len(parts.test), after.accuracy >= 0 and after.accuracy <= 1)\n')
+    result = subprocess.run([LATENT_BIN, "repl"], input=program + checks, capture_output=True, text=True,
+                            timeout=None if os.environ.get("LATENT_TASTE_FULL") == "1" else 900,
+                            env=dict(os.environ, LATENT_PLOT_DIR=tempfile.mkdtemp()))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    n = 20000 if os.environ.get("LATENT_TASTE_FULL") == "1" else 200
+    assert lines[-2] == f"dataset {n} dataset model evaluation evaluation"
+    assert lines[-1] == "true true"
+    # Every training call and evaluation leaves its summary; the plot its summary and SVG file.
+    plot = next(k for k, line in enumerate(lines) if line.startswith("plot: histogram of"))
+    assert lines[plot + 1].startswith("SVG written to ") and lines[plot + 1].endswith(".svg")
+    assert os.path.exists(lines[plot + 1][len("SVG written to "):])
+
+
+
+# Each engine builtin with the labels and defaults LANGUAGE.md gives it: the signature help shows,
+# as (name, positional parameters, "label: default" pairs) in the contract's words.
+CONTRACT_SIGNATURES = [
+    ("arith", [], ["n: 1000", "steps: 1...4", "max: 99", "seed: 0"]),
+    ("load_data", ["path"], []),
+    ("split", ["data", "0.9"], ["seed: 0"]),
+    ("take", ["data", "n"], []),
+    ("model", ["data"], ["dim: 128", "layers: 4", "heads: 4", "seed: 0"]),
+    ("load_model", [], []),
+    ("params", [], []),
+    ("tokenize", ["model"], []),
+    ("detokenize", ["model", "ids"], []),
+    ("predict", ["model"], ["top: 5"]),
+    ("sft", ["model", "data"], ["epochs: 1", "lr: 1e-3", "batch: 32", "cot: true"]),
+    ("distill", ["model", "data"], ["latent: 6", "epochs: 1", "lr: 1e-3", "batch: 32", "weight: 20"]),
+    ("rl", ["model", "data"], ["steps: 100", "prompts: 8", "group: 16", "lr: 1e-5", "kl: 1e-3", "penalty: 1e-4",
+                               "bonus: 0.1", "cutoff: 1.0", "validate: nil"]),
+    ("solve", ["model"], ['mode: "latent"']),
+    ("evaluate", ["model", "data"], ['mode: "latent"']),
+    ("hist", ["values"], ["bins: 10", 'title: ""', 'xlabel: ""', 'ylabel: "count"']),
+    ("line", ["ys"], ["title", "xlabel", "ylabel"]),
+    ("bar", ["labels", "values"], []),
+    ("scatter", ["xs", "ys"], []),
+    ("heatmap", ["rows"], []),
+    ("curve", ["run", '"loss"'], []),
+    ("save", [], []),
+]
+
+
+def test_engine_builtins_have_the_contracts_labels_and_defaults():
+    script = "".join(f"print({name})\n" for name, _, _ in CONTRACT_SIGNATURES)
+    result = subprocess.run([LATENT_BIN, "run", "-"], input=script, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(CONTRACT_SIGNATURES)
+    for (name, positional, labelled), line in zip(CONTRACT_SIGNATURES, lines):
+        prefix = f"<builtin {name}("
+        assert line.startswith(prefix), line
+        body = line[len(prefix):].removesuffix(")>")
+        parts = [part.strip() for part in re.split(r"[,()·]", body) if part.strip()]
+        assert parts[:len(positional)] == positional, line
+        for pair in labelled:
+            assert pair in parts or any(p.startswith(pair + ":") for p in parts), f"{name}: {pair} missing in {line}"
+    # The three forms of line, and the builtins the contract writes with one argument.
+    assert "line(ys) · line(xs, ys) · line({name: ys" in lines[[n for n, _, _ in CONTRACT_SIGNATURES].index("line")]
+
+
+# The engine builtins' behaviour at those defaults, on small data: a dataset of 1000 problems,
+# records of {question, steps, answer}, the documented fields of every engine object, the three
+# forms of line, and save for a dataset, a model and a plot.
+ENGINE_SCRIPT = """\
+d = arith()
+e = arith(n: 1000, steps: 1...4, max: 99, seed: 0)
+print(type(d), len(d), d[0] == e[0], d[999] == e[999])
+print(keys(d[0]), type(d[0].question), type(d[0].steps), type(d[0].answer))
+k = 0
+for ex in take(d, 3) { k = k + len(ex.steps) }
+print(k == len(d[0].steps) + len(d[1].steps) + len(d[2].steps))
+p = split(d, 0.9)
+q = split(d, 0.9, seed: 0)
+print(keys(p), len(p.train), len(p.test), p.test[0] == q.test[0])
+small = take(d, 64)
+m = model(small)
+m2 = model(small, dim: 128, layers: 4, heads: 4, seed: 0)
+print(type(m), params(m) == params(m2), tokenize(m, "12+7") == tokenize(m2, "12+7"))
+print(detokenize(m, tokenize(m, "12+7=19")))
+t = predict(m, "12+7=")
+print(type(t), len(t), keys(t))
+r = sft(m, small, epochs: 1, batch: 32)
+print(type(r), keys(r)[0..<5], r.steps, r.interrupted)
+ev = evaluate(m, take(d, 8), mode: "cot")
+print(type(ev), keys(ev)[0..<5], len(ev.lengths), keys(ev.by_steps))
+tr = solve(m, d[0].question, mode: "cot")
+print(type(tr), keys(tr)[0..<4])
+h = hist(list(1...20))
+print(type(h), h)
+print(line([1, 2, 3]))
+print(line([1, 2, 3], [3, 2, 1]))
+print(line({a: [1, 2], b: [2, 1]}))
+print(bar(["a", "b"], [1, 2]))
+print(scatter([1, 2], [2, 1]))
+print(heatmap([[1, 2], [3, 4]]))
+print(type(curve(r, "loss")))
+save(h, DIR + "/h.svg")
+save(small, DIR + "/d.jsonl")
+save(m, DIR + "/m")
+print(len(load_data(DIR + "/d.jsonl")), params(load_model(DIR + "/m")) == params(m))
+"""
+
+
+def test_engine_builtins_behave_as_the_contract_says(tmp_path):
+    script = f"DIR = {str(tmp_path)!r}\n".replace("'", '"') + ENGINE_SCRIPT
+    result = subprocess.run([LATENT_BIN, "run", "-"], input=script, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # Training and evaluation print progress lines (a bar) and a summary ("sft: done, …").
+    lines = [line for line in result.stdout.splitlines() if ": done" not in line and "▕" not in line]
+    assert lines == [
+        "dataset 1000 true true",
+        '["question", "steps", "answer"] string list string',
+        "true",
+        '["train", "test"] 900 100 true',
+        "model true true",
+        "12+7=19",
+        'table 5 ["token", "id", "prob"]',
+        'run ["loss", "metrics", "steps", "seconds", "interrupted"] 2 false',
+        'evaluation ["accuracy", "mean_length", "lengths", "by_steps", "seconds"] 8 ["steps", "count", "accuracy", "mean_length"]',
+        'trace ["answer", "text", "latent_steps", "stop_probs"]',
+        "plot plot: histogram of 20 values, 10 bins, range 1…20, mean 10.5",
+        "plot: line chart of 3 points, x 0…2, y 1…3",
+        "plot: line chart of 3 points, x 1…3, y 1…3",
+        "plot: line chart of 2 series (a, b), 4 points, x 0…1, y 1…2",
+        "plot: bar chart of 2 bars, values 1…2",
+        "plot: scatter plot of 2 points, x 1…2, y 1…2",
+        "plot: heatmap of 2×2 values, range 1…4",
+        "plot",
+        "64 true",
+    ]
+    assert ">count<" in (tmp_path / "h.svg").read_text()  # hist's default ylabel
+    assert sorted(os.listdir(tmp_path / "m")) == ["config.json", "model.safetensors", "tokenizer.json"]
+    first = (tmp_path / "d.jsonl").read_text().splitlines()[0]
+    assert first.startswith('{"question": ') and '"steps": ' in first and '"answer": ' in first
 
 
 if __name__ == "__main__":
