@@ -10,6 +10,7 @@
 //   `# expect page: text`     a line of help text sent to the pager (anywhere in the page)
 //   `# expect display: text`  a `show` display (text/plain)
 //   `# expect html: text`     a fragment of the cell result's text/html
+//   `# expect clear: wait`    a request to clear the cell's output (`wait` is true or false)
 //   `# input: text`           a line for `input(…)` (with no `# input`, input is refused)
 
 import Foundation
@@ -43,6 +44,7 @@ struct CellExpectations {
     var pages: [(line: Int, text: String)] = []
     var displays: [(line: Int, text: String)] = []
     var html: [(line: Int, text: String)] = []
+    var clears: [String] = []
     var inputs: [String] = []
 
     init(lines: ArraySlice<String>, firstLine: Int) {
@@ -62,6 +64,7 @@ struct CellExpectations {
             else if let v = value(after: "expect page:") { pages.append((n, v)) }
             else if let v = value(after: "expect display:") { displays.append((n, v)) }
             else if let v = value(after: "expect html:") { html.append((n, v)) }
+            else if let v = value(after: "expect clear:") { clears.append(v) }
             else if let v = value(after: "input:") { inputs.append(v) }
         }
     }
@@ -110,6 +113,8 @@ struct CellExpectations {
             }
             let displays = host.events.compactMap { if case .display(let b, _) = $0 { return b.plain } else { return nil } }
             #expect(displays == expect.displays.map(\.text), "\(script.name):\(cell.start): displays \(displays)")
+            let clears = host.events.compactMap { if case .clearOutput(let wait) = $0 { return String(wait) } else { return nil } }
+            #expect(clears == expect.clears, "\(script.name):\(cell.start): clear requests \(clears)")
         }
     }
 
