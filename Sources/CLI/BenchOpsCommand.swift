@@ -1,7 +1,14 @@
 // `latent bench ops`: GFLOP/s of the engine's matmul (the Tensor op, allocation included)
 // next to raw cblas_sgemm, and the throughput of elementwise kernels.
+//
+// The two matmul cases are measured INTERLEAVED (raw, engine, engine, raw, …, in batches of
+// equal length) and compared pair by pair: measured one after the other, a change of machine
+// load between the two phases shows up as a ratio (the first quiet-machine run reported the
+// engine at 124.9 % of the very sgemm call it makes). The ratio column is the median of the
+// per-pair ratios, with their interquartile range as the noise of the run.
 
 import ArgumentParser
+import COpenBLAS
 import Foundation
 import TensorCore
 
@@ -31,15 +38,18 @@ struct BenchOpsCommand: ParsableCommand {
         for n in sizes {
             let a = Tensor.randomNormal([n, n], rng: &rng), b = Tensor.randomNormal([n, n], rng: &rng)
             let c = Tensor(zeros: [n, n])
-            let raw = Timing.measure(minimumSeconds: options.seconds) {
-                BLAS.gemm(m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n)
-            }
-            let engine = Timing.measure(minimumSeconds: options.seconds) {
+            let n32 = Int32(n)
+            let pair = PairedTiming.measure(minimumSeconds: options.seconds, raw: {
+                // The library call itself on preallocated buffers, C = A·B.
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n32, n32, n32,
+                            1, a.data, n32, b.data, n32, 0, c.data, n32)
+            }, engine: {
                 _ = Autograd.withoutGrad { matmul(a, b) }
-            }
+            })
             let flops = 2 * Double(n) * Double(n) * Double(n)
-            let (gRaw, gEngine) = (flops / raw.secondsPerRun / 1e9, flops / engine.secondsPerRun / 1e9)
-            matmulRows.append(["n": n, "sgemm_gflops": gRaw, "engine_gflops": gEngine, "ratio": gEngine / gRaw])
+            let (gRaw, gEngine) = (flops / pair.rawSecondsPerRun / 1e9, flops / pair.engineSecondsPerRun / 1e9)
+            matmulRows.append(["n": n, "sgemm_gflops": gRaw, "engine_gflops": gEngine, "ratio": pair.ratio,
+                               "ratio_p25": pair.ratioLow, "ratio_p75": pair.ratioHigh, "pairs": pair.pairs])
         }
         let elementRows = elementwise(rng: &rng)
         if options.json {
@@ -49,9 +59,11 @@ struct BenchOpsCommand: ParsableCommand {
             return
         }
         print("threads: \(threads)\n")
-        print(renderTable(["matmul n", "sgemm GFLOP/s", "engine GFLOP/s", "engine/sgemm"], matmulRows.map {
+        print(renderTable(["matmul n", "sgemm GFLOP/s", "engine GFLOP/s", "engine/sgemm", "IQR of pairs", "pairs"], matmulRows.map {
             ["\($0["n"]!)", fixed($0["sgemm_gflops"] as! Double), fixed($0["engine_gflops"] as! Double),
-             fixed(100 * ($0["ratio"] as! Double)) + "%"]
+             fixed(100 * ($0["ratio"] as! Double)) + "%",
+             fixed(100 * ($0["ratio_p25"] as! Double)) + "–" + fixed(100 * ($0["ratio_p75"] as! Double)) + "%",
+             "\($0["pairs"]!)"]
         }))
         print("")
         print(renderTable(["elementwise (\(elements) elements)", "forward Gelem/s", "forward GB/s", "fwd+bwd Gelem/s"], elementRows.map {
@@ -87,5 +99,51 @@ struct BenchOpsCommand: ParsableCommand {
             return ["op": c.name, "gelem_per_s": rate / 1e9, "gb_per_s": rate * Double(c.bytesPerElement) / 1e9,
                     "fwd_bwd_gelem_per_s": Double(n) / both.secondsPerRun / 1e9]
         }
+    }
+}
+
+/// Two cases timed in alternation so that both see the same machine load.
+struct PairedTiming {
+    /// Median seconds per run of each case.
+    var rawSecondsPerRun, engineSecondsPerRun: Double
+    /// Median, 25th and 75th percentile over pairs of (raw time / engine time), i.e. of
+    /// engine throughput as a fraction of raw throughput.
+    var ratio, ratioLow, ratioHigh: Double
+    /// Number of (raw, engine) batch pairs measured.
+    var pairs: Int
+
+    /// Warms both cases up, then times batches of `raw` and `engine` alternately, in ABBA order
+    /// (so neither always runs first), until each has had `minimumSeconds` and at least 9 pairs.
+    static func measure(minimumSeconds: Double, raw: () -> Void, engine: () -> Void) -> PairedTiming {
+        let clock = ContinuousClock()
+        for _ in 0..<2 { raw(); engine() }
+        let once = max(clock.measure(raw).seconds, clock.measure(engine).seconds, 1e-7)
+        let perBatch = max(1, Int(minimumSeconds / 10 / once))
+        func batch(_ body: () -> Void) -> Double {
+            clock.measure { for _ in 0..<perBatch { body() } }.seconds / Double(perBatch)
+        }
+        var rawTimes: [Double] = [], engineTimes: [Double] = [], ratios: [Double] = []
+        var total = 0.0
+        while total < minimumSeconds || ratios.count < 9 {
+            let r: Double, e: Double
+            if ratios.count % 2 == 0 {
+                r = batch(raw)
+                e = batch(engine)
+            } else {
+                e = batch(engine)
+                r = batch(raw)
+            }
+            rawTimes.append(r)
+            engineTimes.append(e)
+            ratios.append(r / e)
+            total += min(r, e) * Double(perBatch)
+        }
+        func quantile(_ xs: [Double], _ q: Double) -> Double {
+            let s = xs.sorted()
+            return s[min(s.count - 1, Int((Double(s.count - 1) * q).rounded()))]
+        }
+        return PairedTiming(rawSecondsPerRun: quantile(rawTimes, 0.5), engineSecondsPerRun: quantile(engineTimes, 0.5),
+                            ratio: quantile(ratios, 0.5), ratioLow: quantile(ratios, 0.25),
+                            ratioHigh: quantile(ratios, 0.75), pairs: ratios.count)
     }
 }
