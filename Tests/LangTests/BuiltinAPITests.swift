@@ -169,4 +169,16 @@ final class FakePlot: HostObject {
         #expect(try t.field("accuracy") == .list([0.5, 0.25]))
         #expect(Value.object(t).typeName == "table")
     }
+
+    /// A text form stops with an ellipsis once it passes its byte limit (100,000,000 in use, so a
+    /// list holding one long string millions of times cannot exhaust memory when printed).
+    @Test func textFormsStopAtTheirLimit() {
+        let v: Value = ["a": ["xxxx", "yyyy", "zzzz"], "b": 1]
+        var out = ""
+        v.write(to: &out, quoted: true, depth: 0, limit: 8)
+        #expect(out == "{a: [\"xxxx\", …], …}")
+        out = ""
+        v.write(to: &out, quoted: true, depth: 0, limit: 1000)
+        #expect(out == v.plainText && out == "{a: [\"xxxx\", \"yyyy\", \"zzzz\"], b: 1}")
+    }
 }

@@ -26,7 +26,11 @@ enum GeneralBuiltins {
             try checkSize(r, args, name)
             return (0..<r.count).map { .number(r.element($0)) }
         case .record(let r): return r.keys.map { .string($0) }
-        case .string(let s): return s.map { .string(String($0)) }
+        case .string(let s):
+            if s.utf8.count > Operators.maxElements, s.count > Operators.maxElements {
+                throw args.valueError(name, "is a string of \(s.count) characters, more than \(Operators.maxElements) can be listed at once")
+            }
+            return s.map { .string(String($0)) }
         case .object(let o):
             guard let n = o.count else { throw args.typeError(name, expected: "a list, range or table") }
             return try (0..<n).map { try o.element(at: $0) }

@@ -65,6 +65,8 @@ extension GeneralBuiltins {
                 // Beyond 15 digits a double has nothing left to round.
                 guard digits <= 15, x.isFinite else { return .number(x) }
                 let scale = Foundation.pow(10.0, Double(Swift.min(Swift.max(digits, -300), 300)))
+                // A number that large has no decimal digits left to round.
+                guard digits < 0 || Swift.abs(x * scale) < 0x1p52 else { return .number(x) }
                 let r = (x * scale).rounded() / scale
                 // Read back through the shortest text so 0.1 + 0.2 rounds to 0.3, not 0.30000000000000004.
                 return .number(Double(String(format: "%.\(Swift.max(digits, 0))f", r)) ?? r)

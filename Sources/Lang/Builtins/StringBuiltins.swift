@@ -10,7 +10,13 @@ extension GeneralBuiltins {
                 summary: "The elements' texts joined into one string, with sep between them.",
                 example: "join([\"a\", 1, true], sep: \", \")  # \"a, 1, true\""
             ) { args, _ in
-                .string(try elements(args["xs"], args, "xs").map(\.printText).joined(separator: try args.string("sep")))
+                let parts = try elements(args["xs"], args, "xs").map(\.printText)
+                let sep = try args.string("sep")
+                let bytes = parts.reduce(0) { $0 + $1.utf8.count } + sep.utf8.count * Swift.max(parts.count - 1, 0)
+                if bytes > Operators.maxStringBytes {
+                    throw args.valueError("xs", "would join into more than \(Operators.maxStringBytes) bytes")
+                }
+                return .string(parts.joined(separator: sep))
             },
             Builtin(
                 name: "words", parameters: [.init("s"), .init("sep", default: .null)],
@@ -43,7 +49,15 @@ extension GeneralBuiltins {
             ) { args, _ in
                 let old = try args.string("old")
                 guard !old.isEmpty else { throw args.valueError("old", "must not be empty") }
-                return .string(try args.string("s").replacingOccurrences(of: old, with: try args.string("new")))
+                let s = try args.string("s"), new = try args.string("new")
+                let growth = new.utf8.count - old.utf8.count
+                if growth > 0, s.utf8.count + s.utf8.count / old.utf8.count * growth > Operators.maxStringBytes {
+                    let room = (Operators.maxStringBytes - s.utf8.count) / growth
+                    if occurrences(of: old, in: s, moreThan: room) {
+                        throw args.valueError("new", "would make a string of more than \(Operators.maxStringBytes) bytes")
+                    }
+                }
+                return .string(s.replacingOccurrences(of: old, with: new))
             },
             Builtin(
                 name: "format", parameters: [.init("x"), .init("digits", default: 2)],
@@ -57,5 +71,21 @@ extension GeneralBuiltins {
                 return .string(String(format: "%.\(digits)f", x))
             },
         ]
+    }
+
+    /// Whether `old` occurs (without overlap, byte for byte) more than `limit` times in `s`.
+    static func occurrences(of old: String, in s: String, moreThan limit: Int) -> Bool {
+        let needle = Array(old.utf8), bytes = Array(s.utf8)
+        var count = 0, i = 0
+        while i + needle.count <= bytes.count {
+            if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                count += 1
+                if count > limit { return true }
+                i += needle.count
+            } else {
+                i += 1
+            }
+        }
+        return false
     }
 }

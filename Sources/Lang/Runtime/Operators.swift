@@ -13,7 +13,7 @@ enum Operators {
             switch (a, b) {
             case (.number(let x), .number(let y)): return .number(x * y)
             case (.string(let s), .number), (.number, .string(let s)):
-                let n = try repetitions(a.numberValue ?? b.numberValue ?? 0, length: s.utf8.count, limit: 100_000_000)
+                let n = try repetitions(a.numberValue ?? b.numberValue ?? 0, length: s.utf8.count, limit: Operators.maxStringBytes)
                 return .string(String(repeating: s, count: n))
             case (.list(let xs), .number(let y)), (.number(let y), .list(let xs)):
                 let n = try repetitions(y, length: xs.count, limit: Operators.maxElements)
@@ -44,6 +44,17 @@ enum Operators {
     /// The most elements a list made in one step may have (a guard against exhausting memory).
     static let maxElements = 10_000_000
 
+    /// The longest string (in UTF-8 bytes) an operator or builtin makes: a loop that doubles a
+    /// string (`s = s + s`) meets a ValueError instead of exhausting memory.
+    static let maxStringBytes = 100_000_000
+
+    /// A ValueError unless a string of `bytes` UTF-8 bytes is within `maxStringBytes`.
+    static func checkString(bytes: Int, _ what: String) throws {
+        if bytes > maxStringBytes {
+            throw RuntimeError(.valueError, "\(what) would make a string of more than \(maxStringBytes) bytes")
+        }
+    }
+
     static func repetitions(_ y: Double, length: Int, limit: Int) throws -> Int {
         guard y >= 0, y == y.rounded(), y.isFinite else {
             throw RuntimeError(.valueError, "can only repeat a whole, non-negative number of times, got \(Value.number(y).plainText)")
@@ -62,8 +73,14 @@ enum Operators {
     static func add(_ a: Value, _ b: Value) throws -> Value {
         switch (a, b) {
         case (.number(let x), .number(let y)): return .number(x + y)
-        case (.string(let x), .string(let y)): return .string(x + y)
-        case (.list(let x), .list(let y)): return .list(x + y)
+        case (.string(let x), .string(let y)):
+            try checkString(bytes: x.utf8.count + y.utf8.count, "joining these strings with '+'")
+            return .string(x + y)
+        case (.list(let x), .list(let y)):
+            if x.count + y.count > maxElements {
+                throw RuntimeError(.valueError, "joining these lists with '+' would make more than \(maxElements) elements")
+            }
+            return .list(x + y)
         case (.record(var x), .record(let y)):
             for (k, v) in zip(y.keys, y.values) { x[k] = v }
             return .record(x)

@@ -92,8 +92,10 @@ extension Value {
 
     static let maxTextDepth = 64
 
-    func write(to out: inout String, quoted: Bool, depth: Int) {
-        if depth > Value.maxTextDepth {
+    /// Appends the text form to `out`. Deep nesting, and a text that has grown past `limit` bytes
+    /// (a list holding one long string millions of times), end in an ellipsis.
+    func write(to out: inout String, quoted: Bool, depth: Int, limit: Int = Operators.maxStringBytes) {
+        if depth > Value.maxTextDepth || out.utf8.count > limit {
             out += "…"
             return
         }
@@ -106,7 +108,11 @@ extension Value {
             out += "["
             for (k, x) in xs.enumerated() {
                 if k > 0 { out += ", " }
-                x.write(to: &out, quoted: true, depth: depth + 1)
+                x.write(to: &out, quoted: true, depth: depth + 1, limit: limit)
+                if out.utf8.count > limit, k < xs.count - 1 {
+                    out += ", …"
+                    break
+                }
             }
             out += "]"
         case .record(let r):
@@ -114,7 +120,11 @@ extension Value {
             for (k, key) in r.keys.enumerated() {
                 if k > 0 { out += ", " }
                 out += Value.key(key) + ": "
-                r.values[k].write(to: &out, quoted: true, depth: depth + 1)
+                r.values[k].write(to: &out, quoted: true, depth: depth + 1, limit: limit)
+                if out.utf8.count > limit, k < r.keys.count - 1 {
+                    out += ", …"
+                    break
+                }
             }
             out += "}"
         case .range(let r):
