@@ -11,6 +11,8 @@
 //   `# expect display: text`  a `show` display (text/plain)
 //   `# expect html: text`     a fragment of the cell result's text/html
 //   `# expect clear: wait`    a request to clear the cell's output (`wait` is true or false)
+//   `# expect display html: text`  a fragment of a `show` display's text/html
+//   `# interrupt after: s`    an interrupt requested s seconds into the cell (as Ctrl-C does)
 //   `# input: text`           a line for `input(…)` (with no `# input`, input is refused)
 
 import Foundation
@@ -45,12 +47,15 @@ struct CellExpectations {
     var displays: [(line: Int, text: String)] = []
     var html: [(line: Int, text: String)] = []
     var clears: [String] = []
+    var displayHTML: [(line: Int, text: String)] = []
+    var interruptAfter: Double?
     var inputs: [String] = []
 
     init(lines: ArraySlice<String>, firstLine: Int) {
         for (k, line) in lines.enumerated() {
             let n = firstLine + k
-            guard let r = line.range(of: "# expect") ?? line.range(of: "# input:") else { continue }
+            guard let r = line.range(of: "# expect") ?? line.range(of: "# input:") ?? line.range(of: "# interrupt after:")
+            else { continue }
             let comment = String(line[r.lowerBound...].dropFirst(2))
             func value(after prefix: String) -> String? {
                 guard comment.hasPrefix(prefix) else { return nil }
@@ -65,6 +70,8 @@ struct CellExpectations {
             else if let v = value(after: "expect display:") { displays.append((n, v)) }
             else if let v = value(after: "expect html:") { html.append((n, v)) }
             else if let v = value(after: "expect clear:") { clears.append(v) }
+            else if let v = value(after: "expect display html:") { displayHTML.append((n, v)) }
+            else if let v = value(after: "interrupt after:") { interruptAfter = Double(v) }
             else if let v = value(after: "input:") { inputs.append(v) }
         }
     }
@@ -91,6 +98,13 @@ struct CellExpectations {
         for cell in cells {
             let expect = CellExpectations(lines: cell.lines, firstLine: cell.start)
             let code = String(repeating: "\n", count: cell.start - 1) + cell.lines.joined(separator: "\n")
+            if let delay = expect.interruptAfter {
+                let interruption = session.interruption
+                Thread {
+                    Thread.sleep(forTimeInterval: delay)
+                    interruption.request()
+                }.start()
+            }
             let (outcome, host) = session.run(code, inputs: expect.inputs)
             check(script.name, "stdout", expected: expect.stdout, actual: host.stdout)
             check(script.name, "stderr", expected: expect.stderr, actual: host.stderr)
@@ -113,6 +127,11 @@ struct CellExpectations {
             }
             let displays = host.events.compactMap { if case .display(let b, _) = $0 { return b.plain } else { return nil } }
             #expect(displays == expect.displays.map(\.text), "\(script.name):\(cell.start): displays \(displays)")
+            let displayHTML = host.events.compactMap { if case .display(let b, _) = $0 { return b.html } else { return nil } }
+                .joined(separator: "\n")
+            for h in expect.displayHTML {
+                #expect(displayHTML.contains(h.text), "\(script.name):\(h.line): display html \(displayHTML)")
+            }
             let clears = host.events.compactMap { if case .clearOutput(let wait) = $0 { return String(wait) } else { return nil } }
             #expect(clears == expect.clears, "\(script.name):\(cell.start): clear requests \(clears)")
         }
