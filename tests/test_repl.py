@@ -28,9 +28,12 @@ CONTINUATION = b"...> "
 class Terminal:
     """`latent repl` running on a pseudo-terminal; collects everything it writes."""
 
-    def __init__(self, history, plot_dir):
+    def __init__(self, history, plot_dir, home=None):
         env = dict(os.environ, LATENT_HISTORY=str(history), LATENT_PLOT_DIR=str(plot_dir), TERM="xterm",
                    LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        if home is not None:  # the default history file: $HOME/.latent_history
+            env.pop("LATENT_HISTORY")
+            env["HOME"] = str(home)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become latent repl
             try:
@@ -206,6 +209,38 @@ def test_history_persists_across_runs(repl, tmp_path):
     second.read_until(PROMPT)
     second.line("remembered")
     second.read_until(b"12345\r\n")
+
+
+def test_history_defaults_to_latent_history_in_home(tmp_path):
+    term = Terminal(None, tmp_path / "plots", home=tmp_path)
+    try:
+        term.read_until(PROMPT)
+        term.line("in_home = 7")
+        term.read_until(PROMPT)
+        term.send("\x04")
+        assert term.wait_exit() == 0
+    finally:
+        term.close()
+    assert b"in_home" in (tmp_path / ".latent_history").read_bytes()
+
+
+def test_progress_rewrites_one_line_and_plots_print_their_svg_path(repl, tmp_path):
+    term = repl()
+    term.line("d = arith(n: 64)")
+    term.read_until(PROMPT)
+    term.line("m = model(d, dim: 16, layers: 1, heads: 2)")
+    term.read_until(PROMPT)
+    term.line("r = sft(m, d, epochs: 1, batch: 16)")
+    out = term.read_until(b"sft: done", timeout=120)
+    term.read_until(PROMPT)
+    progress = out[out.rfind(b"r = sft("):].split(b"\r\n", 1)[1]  # after the entry's echo
+    assert progress.startswith(b"sft ") and b"\r" in progress  # updates return to the line's start
+    assert b"\n" not in progress  # one line, rewritten, until the summary
+    term.line("curve(r, \"loss\")")
+    term.read_until(b"plot: training curve of loss")
+    out = term.read_until(PROMPT)
+    path = out[out.rfind(b"SVG written to ") + len(b"SVG written to "):].split(b"\r\n")[0].decode()
+    assert path.startswith(str(tmp_path / "plots")) and open(path).read().startswith("<svg")
 
 
 def test_unicode_input_and_help(repl):
