@@ -186,7 +186,7 @@ struct Lexer {
                 pos += 1
                 text.append(scalar)
             default:
-                throw error("unknown escape '\\\(e)' (the escapes are \\n \\t \\r \\\" \\\\ \\u{…})", at: escapeLoc)
+                throw error("unknown escape '\\\(e)' (the escapes are \\n \\t \\r \\0 \\\" \\\\ \\u{…})", at: escapeLoc)
             }
         }
         add(.string, from: start, at: loc, text: String(text))
