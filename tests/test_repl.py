@@ -441,8 +441,9 @@ def test_engine_builtins_have_the_contracts_labels_and_defaults():
 
 
 # The engine builtins' behaviour at those defaults, on small data: a dataset of 1000 problems,
-# records of {question, steps, answer}, the documented fields of every engine object, the three
-# forms of line, and save for a dataset, a model and a plot.
+# records of {question, steps, answer}, for over a dataset, models as handles trained in place,
+# the documented fields of every engine object, the three forms of line, and save for a dataset,
+# a model and a plot.
 ENGINE_SCRIPT = """\
 d = arith()
 e = arith(n: 1000, steps: 1...4, max: 99, seed: 0)
@@ -461,8 +462,10 @@ print(type(m), params(m) == params(m2), tokenize(m, "12+7") == tokenize(m2, "12+
 print(detokenize(m, tokenize(m, "12+7=19")))
 t = predict(m, "12+7=")
 print(type(t), len(t), keys(t))
+alias = m
 r = sft(m, small, epochs: 1, batch: 32)
 print(type(r), keys(r)[0..<5], r.steps, r.interrupted)
+print(predict(alias, "12+7=").prob == predict(m, "12+7=").prob, predict(m, "12+7=").prob != t.prob)
 ev = evaluate(m, take(d, 8), mode: "cot")
 print(type(ev), keys(ev)[0..<5], len(ev.lengths), keys(ev.by_steps))
 tr = solve(m, d[0].question, mode: "cot")
@@ -498,6 +501,7 @@ def test_engine_builtins_behave_as_the_contract_says(tmp_path):
         "12+7=19",
         'table 5 ["token", "id", "prob"]',
         'run ["loss", "metrics", "steps", "seconds", "interrupted"] 2 false',
+        "true true",  # sft trained m in place: every name for the model sees the new weights
         'evaluation ["accuracy", "mean_length", "lengths", "by_steps", "seconds"] 8 ["steps", "count", "accuracy", "mean_length"]',
         'trace ["answer", "text", "latent_steps", "stop_probs"]',
         "plot plot: histogram of 20 values, 10 bins, range 1…20, mean 10.5",
