@@ -436,8 +436,15 @@ def test_engine_builtins_have_the_contracts_labels_and_defaults():
         assert parts[:len(positional)] == positional, line
         for pair in labelled:
             assert pair in parts or any(p.startswith(pair + ":") for p in parts), f"{name}: {pair} missing in {line}"
-    # The three forms of line, and the builtins the contract writes with one argument.
+    # The three forms of line.
     assert "line(ys) · line(xs, ys) · line({name: ys" in lines[[n for n, _, _ in CONTRACT_SIGNATURES].index("line")]
+    # help() lists every one of them, and help(f) gives a signature, a summary and an example.
+    listing = subprocess.run([LATENT_BIN, "run", "-"], input="help()\n", capture_output=True, text=True, timeout=60).stdout
+    for name, _, _ in CONTRACT_SIGNATURES:
+        assert f"  {name}(" in listing, name
+        page = subprocess.run([LATENT_BIN, "run", "-"], input=f"help({name})\n", capture_output=True, text=True,
+                              timeout=60).stdout.splitlines()
+        assert page[0].startswith(f"{name}(") and page[1].strip() and page[3] == "Example:" and page[4].strip(), page
 
 
 # The engine builtins' behaviour at those defaults, on small data: a dataset of 1000 problems,
