@@ -22,6 +22,8 @@ enum EngineErrors {
                 return RuntimeError(.valueError, "\(function): argument '\(argument)': \(message)")
             case .invalidCheckpoint(let message):
                 return RuntimeError(.ioError, "\(function): argument '\(argument)': \(message)")
+            case .interrupted:
+                return RuntimeError(.interrupted, "\(function): interrupted")
             }
         }
         if let e = error as? TrainingError {

@@ -91,14 +91,15 @@ enum InferenceBuiltins {
             case .text(let textMode):
                 let result = try EngineErrors.run("evaluate", "data") {
                     try Evaluator.evaluate(model: model.model, tokenizer: model.tokenizer, data: data.dataset, mode: textMode,
-                                           maximumNewTokens: budget, batchSize: batch, onProgress: onProgress)
+                                           maximumNewTokens: budget, batchSize: batch, onProgress: onProgress,
+                                           shouldStop: { interruption.isRequested })
                 }
                 object = EvaluationObject(result: result, mode: mode.name, requested: data.dataset.count)
             case .latent(let latent, let policy):
                 let result = try EngineErrors.run("evaluate", "data") {
                     try LatentEvaluator.evaluate(model: latent, tokenizer: model.tokenizer, data: data.dataset, policy: policy,
                                                  maximumAnswerTokens: answerBudget(args, budget), batchSize: batch,
-                                                 onProgress: onProgress)
+                                                 onProgress: onProgress, shouldStop: { interruption.isRequested })
                 }
                 object = EvaluationObject(result: result.result, mode: mode.name, requested: data.dataset.count,
                                           latentSteps: result.latentSteps)

@@ -42,8 +42,11 @@ extension TrainingBuiltins {
             var driver = TrainingDriver(kind: "rl", model: model, settings: settings(args), context: context)
             driver.timeBudget = parameters.timeBudget
             return try driver.run { onEvent in
+                // A GRPO step takes seconds: the interrupt is also checked inside it (the step in
+                // progress is abandoned), so Ctrl-C ends the cell within about a second.
                 try GRPOTrainer.train(model: latent, tokenizer: model.tokenizer, data: data.dataset,
-                                      parameters: parameters, onEvent: onEvent)
+                                      parameters: parameters, onEvent: onEvent,
+                                      shouldStop: { context.interruption.isRequested })
             }
         }
     }

@@ -64,11 +64,13 @@ extension LatentModel {
     ///   - policy: adaptive (greedy stop head, capped) or a forced count.
     ///   - maximumAnswerTokens: tokens after `<END>` (the answer text and `<eos>`).
     ///   - trace: record ``LatentStepTrace`` values (stop probability, logit-lens top 3).
+    ///   - shouldStop: asked before every decoding step (latent or answer token).
     /// - Throws: ``ModelError/invalidInput(_:)`` for empty prompts, prompts not ending in
-    ///   `<START>`, bad ids, a negative count or prompts too long for the model.
+    ///   `<START>`, bad ids, a negative count or prompts too long for the model;
+    ///   ``ModelError/interrupted`` when `shouldStop` returns true.
     public func generate(
         prompts: [[Int]], policy: LatentStepPolicy = .standard, maximumAnswerTokens: Int = 32,
-        batchSize: Int = 64, trace: Bool = false
+        batchSize: Int = 64, trace: Bool = false, shouldStop: () -> Bool = { false }
     ) throws -> [LatentGeneration] {
         guard policy.maximumSteps >= 0, maximumAnswerTokens > 0, batchSize > 0 else {
             throw ModelError.invalidInput("latent inference needs a latent count ≥ 0, an answer budget ≥ 1 and a batch size ≥ 1")
@@ -82,7 +84,8 @@ extension LatentModel {
         for chunkStart in stride(from: 0, to: order.count, by: batchSize) {
             let members = Array(order[chunkStart..<min(order.count, chunkStart + batchSize)])
             let produced = try Autograd.withoutGrad {
-                try generateBatch(members.map { prompts[$0] }, policy: policy, answerBudget: maximumAnswerTokens, trace: trace)
+                try generateBatch(members.map { prompts[$0] }, policy: policy, answerBudget: maximumAnswerTokens, trace: trace,
+                                  shouldStop: shouldStop)
             }
             for (i, index) in members.enumerated() { results[index] = produced[i] }
         }
@@ -91,7 +94,8 @@ extension LatentModel {
 
     private enum Phase { case thinking, answering, done }
 
-    private func generateBatch(_ rows: [[Int]], policy: LatentStepPolicy, answerBudget: Int, trace: Bool) throws -> [LatentGeneration] {
+    private func generateBatch(_ rows: [[Int]], policy: LatentStepPolicy, answerBudget: Int, trace: Bool,
+                               shouldStop: () -> Bool) throws -> [LatentGeneration] {
         let c = base.configuration
         let (v, d, b) = (c.vocabularySize, c.dimension, rows.count)
         let batch = TokenBatch(rows: rows, padID: tokens.pad, padding: .left)
@@ -147,6 +151,7 @@ extension LatentModel {
                 }
             }
             if !phase.contains(where: { $0 != .done }) { break }
+            if shouldStop() { throw ModelError.interrupted }
             out = try base.forward(embeddings: x, starts: batch.starts, cache: cache, lastPositionOnly: true)
         }
         return results

@@ -84,10 +84,12 @@ extension LatentModel {
     ///   - settings: temperatures, latent cap and answer budget.
     ///   - seed: completion i uses the stream of (seed, i); same seed, same samples.
     ///   - batchSize: rows per forward call (does not change the samples).
+    ///   - shouldStop: asked before every decoding step.
     /// - Throws: ``ModelError/invalidInput(_:)`` for prompts not ending in `<START>`, bad
-    ///   settings, or prompts too long for the model.
+    ///   settings, or prompts too long for the model; ``ModelError/interrupted`` when
+    ///   `shouldStop` returns true.
     public func sample(prompts: [[Int]], settings: LatentSamplingSettings = LatentSamplingSettings(),
-                       seed: UInt64, batchSize: Int = 128) throws -> [LatentSample] {
+                       seed: UInt64, batchSize: Int = 128, shouldStop: () -> Bool = { false }) throws -> [LatentSample] {
         try settings.validate()
         guard batchSize > 0 else { throw ModelError.invalidInput("sampling needs a batch size ≥ 1") }
         if let i = prompts.firstIndex(where: { $0.last != tokens.start }) {
@@ -99,7 +101,7 @@ extension LatentModel {
             let members = Array(chunk..<min(prompts.count, chunk + batchSize))
             var streams = members.map { Self.stream(seed: seed, index: $0) }
             results += try Autograd.withoutGrad {
-                try sampleBatch(members.map { prompts[$0] }, settings: settings, streams: &streams)
+                try sampleBatch(members.map { prompts[$0] }, settings: settings, streams: &streams, shouldStop: shouldStop)
             }
         }
         return results
@@ -113,7 +115,8 @@ extension LatentModel {
 
     private enum Phase { case thinking, answering, done }
 
-    private func sampleBatch(_ rows: [[Int]], settings s: LatentSamplingSettings, streams: inout [SeededRandom]) throws -> [LatentSample] {
+    private func sampleBatch(_ rows: [[Int]], settings s: LatentSamplingSettings, streams: inout [SeededRandom],
+                             shouldStop: () -> Bool) throws -> [LatentSample] {
         let c = base.configuration
         let (v, d, b) = (c.vocabularySize, c.dimension, rows.count)
         // Each distinct prompt runs once; its keys and values then serve all its rows.
@@ -184,6 +187,7 @@ extension LatentModel {
                 }
             }
             if !phase.contains(where: { $0 != .done }) { break }
+            if shouldStop() { throw ModelError.interrupted }
             let out = try base.forward(embeddings: x, starts: cache.starts, cache: cache, lastPositionOnly: true)
             (last, logitRows) = (out.hidden.reshaped([b, d]), out.logits.reshaped([b, v]))
         }

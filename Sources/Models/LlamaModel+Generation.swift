@@ -19,12 +19,13 @@ extension LlamaModel {
     /// Prompts are grouped by length into batches of `batchSize`, left-padded, prefilled in one
     /// call, then extended one position per call through the cache. `temperature` 0 is greedy
     /// (argmax, lowest id on ties); above 0 tokens are sampled from `softmax(logits / T)` with
-    /// a generator seeded by `seed` (same inputs and seed → same output).
+    /// a generator seeded by `seed` (same inputs and seed → same output). `shouldStop` is asked
+    /// before every decoding step, so a user's interrupt ends a long generation within one step.
     /// - Throws: ``ModelError/invalidInput(_:)`` for empty prompts, bad ids or prompts too long
-    ///   for the model.
+    ///   for the model; ``ModelError/interrupted`` when `shouldStop` returns true.
     public func generate(
         prompts: [[Int]], maximumNewTokens: Int, temperature: Double = 0, seed: UInt64 = 0,
-        stopTokens: Set<Int>? = nil, batchSize: Int = 64
+        stopTokens: Set<Int>? = nil, batchSize: Int = 64, shouldStop: () -> Bool = { false }
     ) throws -> [Generation] {
         guard maximumNewTokens >= 0, batchSize > 0, temperature >= 0, temperature.isFinite else {
             throw ModelError.invalidInput("generate needs maximumNewTokens ≥ 0, batchSize > 0 and a finite temperature ≥ 0")
@@ -42,7 +43,7 @@ extension LlamaModel {
             let rows = members.map { prompts[$0] }
             let produced = try Autograd.withoutGrad {
                 try generateBatch(rows, maximumNewTokens: maximumNewTokens, temperature: temperature,
-                                  stops: stops, rng: &rng)
+                                  stops: stops, rng: &rng, shouldStop: shouldStop)
             }
             for (i, index) in members.enumerated() { results[index] = produced[i] }
         }
@@ -51,7 +52,7 @@ extension LlamaModel {
 
     private func generateBatch(
         _ rows: [[Int]], maximumNewTokens: Int, temperature: Double, stops: Set<Int>,
-        rng: inout SeededRandom
+        rng: inout SeededRandom, shouldStop: () -> Bool
     ) throws -> [Generation] {
         let batch = TokenBatch(rows: rows, padID: configuration.padTokenID, padding: .left)
         guard batch.length <= configuration.maximumLength else {
@@ -82,6 +83,7 @@ extension LlamaModel {
                 }
             }
             if !active.contains(true) || step == budget - 1 { break }
+            if shouldStop() { throw ModelError.interrupted }
             let stepBatch = TokenBatch(tokens: next, batchSize: rows.count, length: 1, starts: batch.starts)
             logits = try forward(stepBatch, cache: cache, lastPositionOnly: true).logits
         }

@@ -9,12 +9,16 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     /// A checkpoint directory cannot be read or does not match the model; the message lists
     /// the missing, extra or mis-shaped tensors, or the file at fault.
     case invalidCheckpoint(String)
+    /// A caller's `shouldStop` check asked a long computation (generation, sampling) to end
+    /// between two decoding steps; nothing partial is returned.
+    case interrupted
 
     public var description: String {
         switch self {
         case .invalidConfiguration(let message): "invalid model configuration: \(message)"
         case .invalidInput(let message): "invalid model input: \(message)"
         case .invalidCheckpoint(let message): "invalid checkpoint: \(message)"
+        case .interrupted: "interrupted"
         }
     }
 }

@@ -49,11 +49,13 @@ public enum Evaluator {
     /// greedy, up to `maximumNewTokens` (clipped to the model's length) or `<eos>`. Correctness:
     /// the first number after the last `" the answer is:"` equals the label (|Δ| < 1e-6).
     /// `onProgress(done, total)` is called after each batch; `.stop` ends early and scores the
-    /// examples done so far.
+    /// examples done so far. `shouldStop` is asked before every decoding step: when it returns
+    /// true the batch in progress is dropped and the batches completed so far are scored (so an
+    /// interrupt ends a long batch within one decoding step).
     public static func evaluate(
         model: LlamaModel, tokenizer: Tokenizer, data: Dataset, mode: EvaluationMode = .chainOfThought,
         maximumNewTokens: Int = 160, batchSize: Int = 64,
-        onProgress: (Int, Int) -> TrainingControl = { _, _ in .continue }
+        onProgress: (Int, Int) -> TrainingControl = { _, _ in .continue }, shouldStop: () -> Bool = { false }
     ) throws -> EvaluationResult {
         guard batchSize > 0, maximumNewTokens > 0 else {
             throw TrainingError.invalidArgument("evaluate needs a batch size and a token budget of at least 1")
@@ -70,8 +72,14 @@ public enum Evaluator {
         for chunk in stride(from: 0, to: order.count, by: batchSize) {
             let members = Array(order[chunk..<min(order.count, chunk + batchSize)])
             let prompts = members.map { tokenizer.prompt(question: examples[$0].question, latent: false) }
-            let generations = try model.generate(prompts: prompts, maximumNewTokens: maximumNewTokens,
-                                                 stopTokens: [tokenizer.eosID], batchSize: batchSize)
+            let generations: [Generation]
+            do {
+                generations = try model.generate(prompts: prompts, maximumNewTokens: maximumNewTokens,
+                                                 stopTokens: [tokenizer.eosID], batchSize: batchSize,
+                                                 shouldStop: shouldStop)
+            } catch ModelError.interrupted {
+                break
+            }
             for (i, index) in members.enumerated() {
                 decoded[index] = tokenizer.decode(generations[i].tokens, skipSpecial: true)
             }

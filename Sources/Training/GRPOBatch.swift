@@ -27,11 +27,14 @@ struct GRPOBatch {
 }
 
 extension GRPOBatch {
-    /// Samples `group` completions for each of `examples` and scores them.
+    /// Samples `group` completions for each of `examples` and scores them. Throws
+    /// ``ModelError/interrupted`` when `shouldStop` (asked before every decoding step) returns true.
     init(model: LatentModel, tokenizer: Tokenizer, examples: [Example], group: Int,
-         sampling: LatentSamplingSettings, reward: GRPOReward.Settings, epsilon: Double, seed: UInt64, batchSize: Int) throws {
+         sampling: LatentSamplingSettings, reward: GRPOReward.Settings, epsilon: Double, seed: UInt64, batchSize: Int,
+         shouldStop: () -> Bool = { false }) throws {
         let prompts = examples.flatMap { e in [[Int]](repeating: tokenizer.prompt(question: e.question, latent: true), count: group) }
-        let samples = try model.sample(prompts: prompts, settings: sampling, seed: seed, batchSize: batchSize)
+        let samples = try model.sample(prompts: prompts, settings: sampling, seed: seed, batchSize: batchSize,
+                                       shouldStop: shouldStop)
         var outcomes: [CompletionOutcome] = [], rewards: [Double] = [], advantages: [Double] = []
         var atCutoff = 0
         for (g, example) in examples.enumerated() {
@@ -80,16 +83,19 @@ extension GRPOBatch {
     func accumulateGradients(model: LatentModel, reference: LatentModel?, beta: Double, sampling: LatentSamplingSettings,
                              rows: Int) throws -> (loss: Double, kl: Double, actions: Int) {
         let parallel = try DataParallel(model: model, workers: 1)
-        return try accumulateGradients(parallel: parallel, references: [reference], beta: beta, sampling: sampling, rows: rows)
+        // Without a stop check the rounds always run to the end.
+        return try accumulateGradients(parallel: parallel, references: [reference], beta: beta, sampling: sampling, rows: rows)!
     }
 
     /// As above, with the chunks spread over `parallel`'s workers: worker w scores its chunk on
     /// its weight-sharing replica (and on `references[w]`, a replica of the frozen reference),
     /// back-propagates it there, and the replicas' gradients are summed into the model's after
     /// every round of chunks. The gradient is the same sum as the sequential one (up to the
-    /// order of the additions).
+    /// order of the additions). Returns nil, leaving partial gradients on the model, when
+    /// `shouldStop` (asked before every round) returns true.
     func accumulateGradients(parallel: DataParallel<LatentModel>, references: [LatentModel?], beta: Double,
-                             sampling: LatentSamplingSettings, rows: Int) throws -> (loss: Double, kl: Double, actions: Int) {
+                             sampling: LatentSamplingSettings, rows: Int,
+                             shouldStop: () -> Bool = { false }) throws -> (loss: Double, kl: Double, actions: Int)? {
         precondition(rows > 0, "GRPOBatch: rows per chunk must be positive")
         precondition(references.count >= parallel.workers, "GRPOBatch: one reference replica per worker")
         let total = samples.map(\.actionCount).reduce(0, +)
@@ -97,6 +103,7 @@ extension GRPOBatch {
         let chunks = stride(from: 0, to: samples.count, by: rows).map { $0..<min(samples.count, $0 + rows) }
         var loss = 0.0, klSum = 0.0
         for round in stride(from: 0, to: chunks.count, by: parallel.workers) {
+            if shouldStop() { return nil }
             let items = Array(chunks[round..<min(chunks.count, round + parallel.workers)].enumerated())
             let parts = try parallel.accumulate(items) { policy, item -> (Double, Double) in
                 let (partial, kl) = try chunkLoss(item.element, model: policy, reference: references[item.offset], beta: beta,

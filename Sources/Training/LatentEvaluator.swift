@@ -48,10 +48,12 @@ public enum LatentEvaluator {
     /// Prompt `<bos> "Question: " q <START>`; `policy` adaptive (greedy stop head, capped) or
     /// forced; length per example = latent steps + 2; correctness as ``AnswerParsing``.
     /// `onProgress(done, total)` after each batch; `.stop` scores the examples done so far.
+    /// `shouldStop` is asked before every decoding step: true drops the batch in progress and
+    /// scores the batches completed so far.
     public static func evaluate(
         model: LatentModel, tokenizer: Tokenizer, data: Dataset, policy: LatentStepPolicy = .standard,
         maximumAnswerTokens: Int = 32, batchSize: Int = 64,
-        onProgress: (Int, Int) -> TrainingControl = { _, _ in .continue }
+        onProgress: (Int, Int) -> TrainingControl = { _, _ in .continue }, shouldStop: () -> Bool = { false }
     ) throws -> LatentEvaluationResult {
         guard batchSize > 0 else { throw TrainingError.invalidArgument("evaluate needs a batch size of at least 1") }
         if case .forced(let n) = policy, n < 0 { throw TrainingError.invalidArgument("a forced latent count must be ≥ 0, got \(n)") }
@@ -63,8 +65,14 @@ public enum LatentEvaluator {
         var decodeSteps = 0
         for chunk in stride(from: 0, to: examples.count, by: batchSize) {
             let members = Array(chunk..<min(examples.count, chunk + batchSize))
-            let out = try model.generate(prompts: members.map { tokenizer.prompt(question: examples[$0].question, latent: true) },
-                                         policy: policy, maximumAnswerTokens: maximumAnswerTokens, batchSize: batchSize)
+            let out: [LatentGeneration]
+            do {
+                out = try model.generate(prompts: members.map { tokenizer.prompt(question: examples[$0].question, latent: true) },
+                                         policy: policy, maximumAnswerTokens: maximumAnswerTokens, batchSize: batchSize,
+                                         shouldStop: shouldStop)
+            } catch ModelError.interrupted {
+                break
+            }
             for (i, index) in members.enumerated() { generations[index] = out[i] }
             decodeSteps += out.map { $0.latentSteps + 1 + $0.tokens.count }.max() ?? 0
             if onProgress(chunk + members.count, examples.count) == .stop { break }

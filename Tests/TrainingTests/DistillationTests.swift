@@ -253,6 +253,13 @@ import Testing
         #expect(eval.latentSteps == [Int](repeating: 3, count: 8))
         #expect(eval.result.lengths == [Int](repeating: 5, count: 8))
         #expect(eval.result.outputs.count == 8)
+        // A stop asked for during the second batch's latent steps keeps the first batch only.
+        var batchesDone = 0, checks = 0
+        let cut = try LatentEvaluator.evaluate(model: model, tokenizer: tokenizer, data: data, policy: .forced(3), batchSize: 3,
+                                               onProgress: { _, _ in batchesDone += 1; return .continue },
+                                               shouldStop: { checks += 1; return batchesDone == 1 })
+        #expect(cut.result.outputs.count == 3 && cut.latentSteps == [3, 3, 3] && batchesDone == 1)
+        #expect(checks > 4, "asked between the first batch's decoding steps (\(checks) checks)")
         let adaptive = try LatentEvaluator.evaluate(model: model, tokenizer: tokenizer, data: data, policy: .adaptive(cap: 4))
         #expect(adaptive.result.lengths == adaptive.latentSteps.map { $0 + 2 })
         let trace = try LatentEvaluator.solve(model: model, tokenizer: tokenizer, question: data[0].question)

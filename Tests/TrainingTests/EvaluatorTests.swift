@@ -44,5 +44,23 @@ import Testing
         let expected = data.map { tokenizer.encode($0.cotText).count }
         #expect(result.lengths == expected)
         #expect(result.bySteps.reduce(0) { $0 + $1.count } == 4)
+
+        // A stop inside the second batch's decoding (an interrupt) ends at once: the first
+        // batch of 3 is scored, the batch in progress is dropped, no further check is made.
+        var progress: [Int] = [], checks = 0, checksAtSecondBatch = 0
+        let stopped = try Evaluator.evaluate(model: model, tokenizer: tokenizer, data: data, batchSize: 3, onProgress: { done, _ in
+            progress.append(done)
+            checksAtSecondBatch = checks
+            return .continue
+        }, shouldStop: {
+            checks += 1
+            return progress == [3]  // asked inside the second batch
+        })
+        #expect(stopped.outputs.count == 3 && stopped.accuracy == 1)
+        #expect(checksAtSecondBatch > 1, "the first batch asked between its decoding steps")
+        #expect(progress == [3] && checks == checksAtSecondBatch + 1)
+        // Stopped within the first batch: nothing scored, nothing crashes.
+        let none = try Evaluator.evaluate(model: model, tokenizer: tokenizer, data: data, batchSize: 3, shouldStop: { true })
+        #expect(none.outputs.isEmpty && none.accuracy == 0)
     }
 }

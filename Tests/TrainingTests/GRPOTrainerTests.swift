@@ -98,8 +98,8 @@ import Testing
         #expect(largest > 0 && differs <= 1e-4 * largest, "accumulated chunks give the full-batch gradient: \(differs) of \(largest)")
         // Chunks spread over two weight-sharing replicas (two threads): the same loss and gradient.
         let parallel = try DataParallel(model: model, workers: 2)
-        let spread = try batch.accumulateGradients(parallel: parallel, references: [reference, try reference.sharingWeights()],
-                                                   beta: beta, sampling: settings, rows: 1)
+        let spread = try #require(try batch.accumulateGradients(parallel: parallel, references: [reference, try reference.sharingWeights()],
+                                                                beta: beta, sampling: settings, rows: 1))
         let shared = model.parameters().map { $0.grad?.scalars ?? [] }
         for p in model.parameters() { p.zeroGrad() }
         #expect(abs(spread.loss - loss) < 1e-5 && abs(spread.kl - kl) < 1e-6 && spread.actions == actions)
@@ -145,6 +145,44 @@ import Testing
             return .continue
         }
         #expect(stopped.steps == 1 && stopped.interrupted && stopped.metrics["best_step"] == nil)
+    }
+
+    /// A stop check that fires inside a step — during its sampling, or between the rounds of its
+    /// update — abandons that step: the run ends interrupted after the last completed step, the
+    /// model holds exactly that step's weights, and no partial gradient is left behind.
+    @Test func stopCheckInsideAStepAbandonsIt() throws {
+        var p = GRPOTrainer.Parameters()
+        (p.steps, p.prompts, p.group, p.learningRate, p.warmupSteps, p.validateEvery) = (5, 2, 3, 1e-3, 0, 100)
+        p.microBatch = 1  // six chunks on two workers: the update has three rounds to stop between
+        p.sampling = LatentSamplingSettings(headTemperature: 2, latentCap: 3, maximumAnswerTokens: 4)
+        /// Trains with checks counted from the end of step 1; stops at check `stopAt` (never if nil).
+        func run(stopAt: Int?) throws -> (TrainingRun, checks: Int, afterFirst: [Float], after: [Float], gradientsClear: Bool) {
+            let (model, tokenizer, data) = try Self.untrained()
+            var afterFirst: [Float] = []
+            var checks = 0, checksInStepTwo = -1
+            let run = try GRPOTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p, onEvent: { event in
+                if case .step(let s) = event, s.step == 1 { afterFirst = model.parameters().flatMap(\.scalars) }
+                if case .step(let s) = event, s.step == 2 { checksInStepTwo = checks }
+                return .continue
+            }, shouldStop: {
+                guard !afterFirst.isEmpty else { return false }
+                checks += 1
+                return checks == stopAt
+            })
+            let clear = model.parameters().allSatisfy { ($0.grad?.scalars ?? []).allSatisfy { $0 == 0 } }
+            return (run, stopAt == nil ? checksInStepTwo : checks, afterFirst, model.parameters().flatMap(\.scalars), clear)
+        }
+        // Step 2 asks: once per sampling decoding step, once before the update, once per round (3).
+        let full = try run(stopAt: nil)
+        #expect(full.0.steps == 5 && !full.0.interrupted)
+        let sampling = full.checks - 4
+        #expect(sampling > 2, "sampling asks between its decoding steps (\(full.checks) checks in step 2)")
+        for stopAt in [1, sampling + 1, sampling + 3] {  // in sampling; before the update; before round 2
+            let cut = try run(stopAt: stopAt)
+            #expect(cut.0.steps == 1 && cut.0.interrupted && cut.checks == stopAt)
+            #expect(cut.after == cut.afterFirst, "the abandoned step changed no weight (stop at check \(stopAt))")
+            #expect(cut.gradientsClear, "no partial gradient is left (stop at check \(stopAt))")
+        }
     }
 
     /// head_lr scales the update of the CONTINUE/STOP rows only.
