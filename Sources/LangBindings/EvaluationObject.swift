@@ -41,7 +41,13 @@ public final class EvaluationObject: HostObject {
     var summary: String {
         var text = "evaluation(\(mode)): accuracy \(Markup.percent(result.accuracy)) on \(Markup.plural(evaluatedCount, "example"))"
         if evaluatedCount < requested { text += " of \(Markup.grouped(requested)) (stopped early)" }
-        text += ", mean length \(Markup.short(result.meanLength))"
+        // The paper averages lengths over well-formatted outputs only; with none, say so
+        // rather than show a mean of 0 beside lengths that are not 0.
+        if result.wellFormatted.contains(true) {
+            text += ", mean length \(Markup.short(result.meanLength))"
+        } else {
+            text += ", mean length — (no output has \"The answer is:\")"
+        }
         if let mean = meanLatentSteps { text += " (\(Markup.short(mean)) latent steps)" }
         text += ", \(Markup.seconds(result.seconds))"
         return text

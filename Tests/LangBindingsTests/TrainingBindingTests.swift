@@ -59,6 +59,15 @@ import Testing
         #expect(s.value(named: "e") == nil)
     }
 
+    /// An untrained model writes no "The answer is:", so there is no mean to show (the paper
+    /// averages well-formatted outputs only): the summary says so instead of "mean length 0".
+    @Test func anEvaluationWithoutWellFormattedOutputsSaysSo() {
+        let s = tinyModelSession()
+        s.ok("e = evaluate(m, take(d, 4), mode: \"cot\", max_tokens: 3)")
+        #expect(s.ok("e.lengths == [0, 0, 0, 0]") == "false")
+        #expect(s.ok("str(e)").contains("mean length — (no output has"))
+    }
+
     @Test func divergenceIsANumericErrorNamingTheStep() {
         let s = tinyModelSession()
         let message = s.fails("sft(m, d, lr: 1e30, warmup: 0, batch: 4, epochs: 2)", "NumericError")
