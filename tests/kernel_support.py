@@ -21,6 +21,7 @@ def latent_kernelspec(tmp_path_factory: pytest.TempPathFactory):
     prefix = tmp_path_factory.mktemp("jupyter-prefix")
     subprocess.run([LATENT_BIN, "install-kernel", "--prefix", str(prefix)], check=True, capture_output=True)
     data = prefix / "share" / "jupyter"
+    assert (data / "kernels" / "latent" / "kernel.json").is_file()
     old = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = str(data) + (os.pathsep + old if old else "")
     yield data

@@ -7,7 +7,6 @@ through JUPYTER_PATH, so nothing outside the temporary directory is touched.
 from __future__ import annotations
 
 import os
-import subprocess
 import unittest
 
 import pytest
@@ -17,22 +16,7 @@ if not LATENT_BIN:
     pytest.skip("LATENT_BIN is not set (the path of a built latent binary)", allow_module_level=True)
 
 import jupyter_kernel_test as jkt  # noqa: E402
-
-
-@pytest.fixture(scope="session", autouse=True)
-def latent_kernelspec(tmp_path_factory: pytest.TempPathFactory):
-    """Install the kernelspec into a temporary prefix and point Jupyter at it."""
-    prefix = tmp_path_factory.mktemp("jupyter-prefix")
-    subprocess.run([LATENT_BIN, "install-kernel", "--prefix", str(prefix)], check=True, capture_output=True)
-    data = prefix / "share" / "jupyter"
-    assert (data / "kernels" / "latent" / "kernel.json").is_file()
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = str(data) + (os.pathsep + old if old else "")
-    yield data
-    if old is None:
-        os.environ.pop("JUPYTER_PATH", None)
-    else:
-        os.environ["JUPYTER_PATH"] = old
+from kernel_support import latent_kernelspec  # noqa: E402,F401  (autouse: the kernelspec in a temporary prefix)
 
 
 class LatentKernelTests(jkt.KernelTests):
