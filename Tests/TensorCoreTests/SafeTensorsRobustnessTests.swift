@@ -9,16 +9,6 @@ import Testing
 
 @Suite("safetensors: damaged files never crash")
 struct SafeTensorsRobustnessTests {
-    /// A hand-built file: header JSON (padded to 8) + raw bytes.
-    func file(_ header: String, data: [UInt8] = []) -> Data {
-        var h = Array(header.utf8)
-        while h.count % 8 != 0 { h.append(0x20) }
-        var d = Data()
-        withUnsafeBytes(of: UInt64(h.count).littleEndian) { d.append(contentsOf: $0) }
-        d.append(contentsOf: h)
-        d.append(contentsOf: data)
-        return d
-    }
 
     /// Decodes `data`, expecting a refusal; returns its message.
     func refusal(_ data: Data, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
@@ -72,12 +62,12 @@ struct SafeTensorsRobustnessTests {
     @Test func shapesWhoseElementCountOverflowsAreRefused() {
         let huge = 1 << 62
         // Zero elements in the end, but the running product overflows on the way.
-        let zero = refusal(file(#"{"w":{"dtype":"F32","shape":[\#(huge),\#(huge),0],"data_offsets":[0,0]}}"#))
+        let zero = refusal(safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[\#(huge),\#(huge),0],"data_offsets":[0,0]}}"#))
         #expect(zero?.contains("'w'") == true && zero?.contains("too large") == true, "\(zero ?? "")")
-        let many = refusal(file(#"{"w":{"dtype":"F32","shape":[\#(huge),\#(huge)],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]))
+        let many = refusal(safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[\#(huge),\#(huge)],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]))
         #expect(many?.contains("too large") == true, "\(many ?? "")")
         // Counts that fit in an Int but whose byte size does not: the message must not trap either.
-        let bytes = refusal(file(#"{"w":{"dtype":"F32","shape":[\#(1 << 61)],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]))
+        let bytes = refusal(safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[\#(1 << 61)],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]))
         #expect(bytes?.contains("more than") == true && bytes?.contains("span 4") == true, "\(bytes ?? "")")
     }
 
@@ -94,7 +84,7 @@ struct SafeTensorsRobustnessTests {
             (#""just a string""#, ["not an object"]),
         ]
         for (header, words) in cases {
-            let message = refusal(file(header, data: [0, 0, 0, 0])) ?? ""
+            let message = refusal(safeTensorsBytes(header, data: [0, 0, 0, 0])) ?? ""
             for w in words { #expect(message.contains(w), "\(header) → \(message)") }
         }
     }

@@ -7,16 +7,6 @@ import Testing
 
 @Suite("safetensors")
 struct SafeTensorsTests {
-    /// A hand-built file: header JSON (padded to 8) + raw bytes.
-    func file(_ header: String, data: [UInt8]) -> Data {
-        var h = Array(header.utf8)
-        while h.count % 8 != 0 { h.append(0x20) }
-        var d = Data()
-        withUnsafeBytes(of: UInt64(h.count).littleEndian) { d.append(contentsOf: $0) }
-        d.append(contentsOf: h)
-        d.append(contentsOf: data)
-        return d
-    }
 
     func floats(_ v: [Float]) -> [UInt8] { v.withUnsafeBytes { Array($0) } }
 
@@ -60,7 +50,7 @@ struct SafeTensorsTests {
     }
 
     @Test func acceptsUnpaddedHeaderAndUnorderedOffsets() throws {
-        let d = file(#"{"y":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+        let d = safeTensorsBytes(#"{"y":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
                      data: floats([1.5, -2]))
         let back = try SafeTensors.decode(d)
         #expect(back.tensors["x"]?.scalars == [1.5] && back.tensors["y"]?.scalars == [-2])
@@ -71,61 +61,61 @@ struct SafeTensorsTests {
     }
 
     @Test func refusesHeaderLongerThanFile() {
-        var d = file(#"{}"#, data: [])
+        var d = safeTensorsBytes(#"{}"#, data: [])
         d[0] = 200
         expectRefused(d, .headerLengthOutOfRange(declared: 200, available: 8), mentioning: ["200", "exceeds"])
     }
 
     @Test func refusesTruncatedData() {
-        let full = file(#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: floats([1, 2]))
+        let full = safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: floats([1, 2]))
         expectRefused(full.dropLast(4), .offsetsOutOfRange(name: "w", begin: 0, end: 8, dataSize: 4),
                       mentioning: ["'w'", "out of range"])
     }
 
     @Test func refusesInvalidJSON() throws {
-        let d = file(#"{"w": {"dtype": "F32""#, data: [])
+        let d = safeTensorsBytes(#"{"w": {"dtype": "F32""#, data: [])
         let error = try #require(throws: SafeTensorsError.self) { try SafeTensors.decode(d) }
         guard case .invalidJSON = error else { Issue.record("wrong error \(error)"); return }
         #expect(error.description.contains("invalid JSON header"))
-        expectRefused(file("[1, 2]", data: []), .invalidJSON("the header is a JSON array, not an object"), mentioning: ["not an object"])
+        expectRefused(safeTensorsBytes("[1, 2]", data: []), .invalidJSON("the header is a JSON array, not an object"), mentioning: ["not an object"])
     }
 
     @Test func refusesOtherDTypes() {
-        let d = file(#"{"w":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])
+        let d = safeTensorsBytes(#"{"w":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])
         expectRefused(d, .unsupportedDType(name: "w", dtype: "BF16"), mentioning: ["BF16", "only F32"])
     }
 
     @Test func refusesOffsetsOutOfRangeAndReversed() {
-        expectRefused(file(#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: floats([1])),
+        expectRefused(safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: floats([1])),
                       .offsetsOutOfRange(name: "w", begin: 4, end: 8, dataSize: 4), mentioning: ["[4, 8]"])
-        expectRefused(file(#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}"#, data: floats([1])),
+        expectRefused(safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}"#, data: floats([1])),
                       .offsetsOutOfRange(name: "w", begin: 4, end: 0, dataSize: 4), mentioning: ["out of range"])
     }
 
     @Test func refusesOverlap() {
-        let d = file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
+        let d = safeTensorsBytes(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
                      data: floats([1, 2, 3]))
         expectRefused(d, .overlappingTensors("a", "b"), mentioning: ["'a'", "'b'", "overlapping"])
     }
 
     @Test func refusesShapeByteMismatch() {
-        let d = file(#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: floats([1, 2]))
+        let d = safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: floats([1, 2]))
         expectRefused(d, .sizeMismatch(name: "w", shape: [3], bytes: 8), mentioning: ["needs 12 bytes", "span 8"])
     }
 
     @Test func refusesUncoveredBytes() {
-        let d = file(#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: floats([1, 2]))
+        let d = safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: floats([1, 2]))
         expectRefused(d, .uncoveredBytes(begin: 4, end: 8), mentioning: ["4..<8"])
     }
 
     @Test func refusesMalformedEntriesAndMetadata() {
-        expectRefused(file(#"{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#, data: []),
+        expectRefused(safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#, data: []),
                       .invalidEntry(name: "w", reason: "\"shape\" is not a list of non-negative integers"), mentioning: ["shape"])
-        expectRefused(file(#"{"w":{"dtype":"F32","shape":[1]}}"#, data: floats([1])),
+        expectRefused(safeTensorsBytes(#"{"w":{"dtype":"F32","shape":[1]}}"#, data: floats([1])),
                       .invalidEntry(name: "w", reason: "\"data_offsets\" is not a list of two integers"), mentioning: ["data_offsets"])
-        expectRefused(file(#"{"w":3}"#, data: []),
+        expectRefused(safeTensorsBytes(#"{"w":3}"#, data: []),
                       .invalidEntry(name: "w", reason: "entry is a JSON number, not an object"), mentioning: ["'w'"])
-        expectRefused(file(#"{"__metadata__":{"k":1}}"#, data: []),
+        expectRefused(safeTensorsBytes(#"{"__metadata__":{"k":1}}"#, data: []),
                       .invalidMetadata("value of 'k' is not a string"), mentioning: ["'k'"])
     }
 }
