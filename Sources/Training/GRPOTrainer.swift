@@ -144,9 +144,9 @@ public enum GRPOTrainer {
     ///
     /// `shouldStop` is asked inside a step too — between sampling's decoding steps, between the
     /// update's rounds of chunks and between validation decoding steps — because one GRPO step
-    /// takes seconds: when
-    /// it returns true the step in progress is abandoned (its gradients discarded, no update),
-    /// so the model keeps the weights of the last completed step and the run ends interrupted.
+    /// takes seconds: when it returns true the step in progress is abandoned (its gradients
+    /// discarded, no update), so the model keeps the weights of the last completed step and the
+    /// run ends interrupted.
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for bad settings or data,
     ///   ``TrainingError/nonFinite(step:loss:)`` when the loss or gradient is not finite (the
     ///   update is not applied).
