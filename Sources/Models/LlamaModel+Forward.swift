@@ -50,11 +50,12 @@ extension LlamaModel {
             throw ModelError.invalidInput(
                 "sequence of \(past + t) positions exceeds the model's maximum length \(c.maximumLength)")
         }
+        let recording = Autograd.needsGrad(parameters() + [x])
         if let capacity = cache?.capacity {
             guard past + t <= capacity else {
                 throw ModelError.invalidInput("sequence of \(past + t) positions exceeds the cache capacity \(capacity)")
             }
-            guard !Autograd.needsGrad(parameters() + [x]) else {
+            guard !recording else {
                 throw ModelError.invalidInput("a preallocated cache is for inference: run it inside Autograd.withoutGrad")
             }
         }
@@ -69,7 +70,9 @@ extension LlamaModel {
             for i in 0..<t { positions[row * t + i] = max(0, past + i - rowStarts[row]) }
         }
         let epsilon = Float(c.normEpsilon)
-        var h = x
+        // Without autograd the residual stream is a private buffer updated in place (see
+        // ModelOps+InPlace); with it, every step makes a new tensor that the graph keeps.
+        var h = recording ? x : ModelOps.copy(x)
         var states: [Tensor] = []
         for (l, w) in blocks.enumerated() {
             // Attention: queries, keys and values of the normalised stream, rotated by position.
@@ -79,11 +82,19 @@ extension LlamaModel {
             let val = ModelOps.linear(n1, weight: w.value)
             let a = cache?.attend(layer: l, query: q, key: k, value: val, heads: c.heads)
                 ?? ModelOps.causalAttention(query: q, key: k, value: val, heads: c.heads, starts: rowStarts)
-            h = ModelOps.add(h, ModelOps.linear(a, weight: w.output))
+            if recording {
+                h = ModelOps.add(h, ModelOps.linear(a, weight: w.output))
+            } else {
+                ModelOps.addLinear(into: h, a, weight: w.output)
+            }
             // MLP: SwiGLU of the normalised stream.
             let n2 = ModelOps.rmsNorm(h, weight: w.postAttentionNorm, epsilon: epsilon)
-            let gated = ModelOps.swiGLU(gate: ModelOps.linear(n2, weight: w.gate), up: ModelOps.linear(n2, weight: w.up))
-            h = ModelOps.add(h, ModelOps.linear(gated, weight: w.down))
+            let gate = ModelOps.linear(n2, weight: w.gate), up = ModelOps.linear(n2, weight: w.up)
+            if recording {
+                h = ModelOps.add(h, ModelOps.linear(ModelOps.swiGLU(gate: gate, up: up), weight: w.down))
+            } else {
+                ModelOps.addLinear(into: h, ModelOps.swiGLUInPlace(gate: gate, up: up), weight: w.down)
+            }
             if let rows = hiddenRows, l < blocks.count - 1 { states.append(ModelOps.gatherRows(h, rows: rows)) }
         }
         cache?.advance(by: t)

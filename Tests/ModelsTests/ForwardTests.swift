@@ -17,6 +17,25 @@ import TensorCore
         #expect(out.layerStates[1].scalars == Array(out.hidden.scalars[0..<8]) + Array(out.hidden.scalars[88..<96]))
     }
 
+    /// The gradient-free forward updates its residual stream in place (ModelOps+InPlace); it
+    /// must give the recording forward's outputs and leave the caller's input vectors alone.
+    @Test func gradientFreeForwardEqualsTheRecordingOne() throws {
+        let model = try Fixtures.tinyModel()
+        let batch = TokenBatch(rows: [sequence, [1, 2, 3]], padID: 0)
+        let inputs = model.embed(batch.tokens, shape: [batch.batchSize, batch.length])
+        let before = inputs.scalars
+        let recorded = try model.forward(embeddings: inputs, starts: batch.starts, hiddenRows: [3, 12])
+        let free = try Autograd.withoutGrad {
+            try model.forward(embeddings: inputs, starts: batch.starts, hiddenRows: [3, 12])
+        }
+        #expect(Fixtures.maxDifference(recorded.logits.scalars, free.logits.scalars) < 1e-6)
+        #expect(Fixtures.maxDifference(recorded.hidden.scalars, free.hidden.scalars) < 1e-6)
+        for (a, b) in zip(recorded.layerStates, free.layerStates) {
+            #expect(Fixtures.maxDifference(a.scalars, b.scalars) < 1e-6)
+        }
+        #expect(inputs.scalars == before)
+    }
+
     @Test func incrementalDecodingMatchesTheFullForward() throws {
         let model = try Fixtures.tinyModel()
         let full = try Autograd.withoutGrad { try model.forward(TokenBatch(rows: [sequence], padID: 0)).logits }
