@@ -67,6 +67,7 @@ bench: deps release
 	$(RELEASE_BIN) bench ops
 	$(RELEASE_BIN) bench lang
 	@bash tools/bench-model.sh $(RELEASE_BIN) $(TORCH_PYTHON)
+	@$(PY) tools/bench_model_pairs.py $(RELEASE_BIN) --python $(TORCH_PYTHON) --pairs 5
 	$(RELEASE_BIN) install-kernel --sys-prefix --python $(abspath $(PY)) >/dev/null
 	$(PY) ../shared/bench/kernel_latency.py python3 latent --code-for latent='1+1'
 
