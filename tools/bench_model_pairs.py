@@ -9,6 +9,9 @@ one torch run measures the host as much as the engines. Here the two run alterna
 order (latent, torch, torch, latent, ...), each pair gives one ratio per metric, and the report
 is the median of the pair ratios with their range. Same flags as tools/bench-model.sh
 (shared/bench/torch_llama_bench.py's defaults); targets 1.25x train, 1.5x forward, 5x decode.
+The latent slot also runs `latent bench latent` (adaptive latent steps/s at batch 1), compared
+with torch's decode steps/s: the peer has no latent mode, and its decode step is a lower bound on
+the cost of one of its latent steps (issue 4: at least 5x).
 Exits 0 with a message when torch is missing (the peer is optional).
 """
 
@@ -22,6 +25,7 @@ import sys
 FLAGS = ["--threads", "2", "--vocab", "256", "--dim", "128", "--layers", "4", "--heads", "4",
          "--hidden", "352", "--seq", "64", "--batch", "32", "--warmup", "3", "--steps", "20"]
 TARGETS = {"train_tokens_per_s": 1.25, "infer_tokens_per_s": 1.5, "decode_steps_per_s": 5.0}
+LATENT = "latent_steps_per_s"
 
 
 def last_json_line(command):
@@ -47,20 +51,28 @@ def main():
         print(f"torch peer skipped: {args.torch_bench} not found")
         return 0
     latent = [args.latent_bin, "bench", "model", *FLAGS]
+    latent_steps = [args.latent_bin, "bench", "latent"]
     torch = [args.python, args.torch_bench, *FLAGS]
-    ratios = {key: [] for key in TARGETS}
+    ratios = {key: [] for key in [*TARGETS, LATENT]}
     for i in range(args.pairs):
         order = [("latent", latent), ("torch", torch)]
         if i % 2 == 1:
             order.reverse()
-        result = {name: last_json_line(command) for name, command in order}
+        result = {}
+        for name, command in order:
+            result[name] = last_json_line(command)
+            if name == "latent":
+                result[LATENT] = last_json_line(latent_steps)[LATENT]
         line = []
         for key in TARGETS:
             r = result["latent"][key] / result["torch"][key]
             ratios[key].append(r)
             line.append(f"{key} {result['latent'][key]} / {result['torch'][key]} = {r:.2f}x")
+        r = result[LATENT] / result["torch"]["decode_steps_per_s"]
+        ratios[LATENT].append(r)
+        line.append(f"{LATENT} {result[LATENT]} / torch decode {result['torch']['decode_steps_per_s']} = {r:.2f}x")
         print(f"pair {i + 1} ({order[0][0]} first): " + "; ".join(line), flush=True)
-    for key, target in TARGETS.items():
+    for key, target in [*TARGETS.items(), (LATENT, 5.0)]:
         rs = ratios[key]
         median = statistics.median(rs)
         verdict = "meets" if median >= target else "below"

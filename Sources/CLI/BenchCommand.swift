@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure engine and model throughput.",
-        subcommands: [BenchOpsCommand.self, BenchBlockCommand.self, BenchModelCommand.self, BenchLangCommand.self])
+        subcommands: [BenchOpsCommand.self, BenchBlockCommand.self, BenchModelCommand.self, BenchLatentCommand.self, BenchLangCommand.self])
 }
 
 /// Options every benchmark shares.

@@ -16,6 +16,11 @@ import TensorCore
 public struct LatentTokens: Sendable, Equatable {
     public var start, end, `continue`, stop, eos, pad: Int
 
+    /// Explicit ids (a model without a tokenizer, e.g. the latent throughput benchmark).
+    public init(start: Int, end: Int, continue: Int, stop: Int, eos: Int, pad: Int) {
+        (self.start, self.end, self.continue, self.stop, self.eos, self.pad) = (start, end, `continue`, stop, eos, pad)
+    }
+
     /// The latent ids of `tokenizer`.
     public init(_ tokenizer: Tokenizer) {
         (start, end, `continue`, stop) = (tokenizer.startID, tokenizer.endID, tokenizer.continueID, tokenizer.stopID)
@@ -53,8 +58,15 @@ public final class LatentModel {
         self.tokens = LatentTokens(tokenizer)
     }
 
-    /// Wraps `base` and `filter` with known special-token ids (a weight-sharing replica).
-    init(base: LlamaModel, filter: LatentFilter, tokens: LatentTokens) throws {
+    /// Wraps `base` and `filter` with known special-token ids (a weight-sharing replica, or a
+    /// model without a tokenizer).
+    /// - Throws: ``ModelError/invalidInput(_:)`` when the filter or an id does not fit the model.
+    public init(base: LlamaModel, filter: LatentFilter, tokens: LatentTokens) throws {
+        let v = base.configuration.vocabularySize
+        let ids = [tokens.start, tokens.end, tokens.continue, tokens.stop, tokens.eos, tokens.pad]
+        if let bad = ids.first(where: { $0 < 0 || $0 >= v }) {
+            throw ModelError.invalidInput("latent token id \(bad) is outside the vocabulary 0..<\(v)")
+        }
         guard filter.dimension == base.configuration.dimension else {
             throw ModelError.invalidInput("latent filter of dimension \(filter.dimension) for a model of dimension \(base.configuration.dimension)")
         }

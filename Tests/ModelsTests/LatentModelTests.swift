@@ -119,6 +119,22 @@ import Testing
         #expect(throws: ModelError.self) { try model.generate(prompts: [[1, 12]], policy: .forced(1)) }
     }
 
+    /// Explicit ids (a model without a tokenizer): they must lie in the vocabulary, and they
+    /// drive inference like a tokenizer's.
+    @Test func explicitTokenIds() throws {
+        let (model, tokenizer) = try Self.latentModel(seed: 2, scale: 8)
+        let tokens = LatentTokens(tokenizer)
+        let same = LatentTokens(start: tokens.start, end: tokens.end, continue: tokens.continue, stop: tokens.stop,
+                                eos: tokens.eos, pad: tokens.pad)
+        #expect(same == tokens)
+        let again = try LatentModel(base: model.base, filter: model.filter, tokens: same)
+        let prompts = [[1, 12, 4], [1, 13, 14, 4]]
+        #expect(try again.generate(prompts: prompts, maximumAnswerTokens: 3) == model.generate(prompts: prompts, maximumAnswerTokens: 3))
+        var outside = tokens
+        outside.stop = model.base.configuration.vocabularySize
+        #expect(throws: ModelError.self) { try LatentModel(base: model.base, filter: model.filter, tokens: outside) }
+    }
+
     @Test func meanResizingFromTeacher() throws {
         let (model, tokenizer) = try Self.latentModel(seed: 3)
         let latent = try LatentModel(teacher: model.base, tokenizer: tokenizer)
