@@ -19,7 +19,8 @@
 // rolls back: the model and the optimizer go back to the snapshot, the learning rate is
 // multiplied by `learningRateBackoff`, the step number is recorded in metrics["rollback_step"],
 // and training goes on with the next batch. After `maximumRollbacks` rollbacks the trainer gives
-// up with TrainingError.nonFinite.
+// up with TrainingError.nonFinite. A curriculum stage change empties the window of recent losses
+// (a new objective has its own loss scale), so spike checks restart after `spikeWindow` steps.
 
 import Datasets
 import Foundation
@@ -220,7 +221,10 @@ public enum DistillationTrainer {
             let epoch = step / perEpoch
             if plans.epoch != epoch { plans = (epoch, plan(examples, batchSize: p.batchSize, batchesPerChunk: p.batchesPerChunk, epoch: epoch, seed: p.seed)) }
             let nextStage = curriculumStage(step: step)
-            if nextStage != stage { (stage, examples) = (nextStage, stageExamples(nextStage)) }
+            if nextStage != stage {
+                (stage, examples) = (nextStage, stageExamples(nextStage))
+                guardState.objectiveChanged()
+            }
             let indices = plans.batches[step % plans.batches.count]
             let batches = Sharding.shards(indices, workers: parallel.workers).map {
                 DistillationBatch($0.map { examples[$0] }, tokenizer: tokenizer, stepSupervision: p.stepWeight > 0)

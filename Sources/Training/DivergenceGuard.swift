@@ -71,6 +71,15 @@ struct DivergenceGuard {
         if appliedSteps % parameters.snapshotInterval == 0 { snapshot = takeSnapshot() }
     }
 
+    /// Forgets the recent losses: the objective changed (a curriculum stage), so the old
+    /// median says nothing about the new losses, and a higher loss is not a spike. Spike checks
+    /// resume once `spikeWindow` losses of the new objective are recorded; NaN/inf still rolls
+    /// back at once, to the last snapshot.
+    mutating func objectiveChanged() {
+        recent = []
+        consecutiveSpikes = 0
+    }
+
     /// Restores the last snapshot and lowers the learning rate; false once the rollback budget
     /// is spent (nothing is restored then).
     mutating func rollBack() throws -> Bool {

@@ -170,6 +170,28 @@ import Testing
         #expect(throws: TrainingError.self) { try p.validate() }
     }
 
+    /// A curriculum stage is a new objective: its first losses are not compared with the old
+    /// stage's median (the fifth-session run rolled back twice, halving the rate each time).
+    @Test func aStageChangeIsNotASpike() throws {
+        let (data, tokenizer, _) = try Self.setup(8, layers: 1)
+        var p = guardParameters(steps: 10)
+        p.latent = .fixed(2)
+        p.curriculum = 0.5  // K = 2: stage 1 for steps 1…5, all latent from step 6
+        // From the stage change on, every loss is 100× — as if the new objective were far harder.
+        let (_, _, model) = try Self.setup(8, layers: 1)
+        let run = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p,
+                                                onEvent: { _ in .continue }, lossOverride: { $0 >= 6 ? $1 * 100 : $1 })
+        #expect(run.metrics["stage"] == [1, 1, 1, 1, 1, 2, 2, 2, 2, 2])
+        #expect(run.metrics["spike_step"] == [])
+        #expect(run.metrics["rollback_step"] == [])
+        // Without a stage change, the same jump is three spikes in a row and a rollback.
+        p.curriculum = 0
+        let (_, _, plain) = try Self.setup(8, layers: 1)
+        let run2 = try DistillationTrainer.train(model: plain, tokenizer: tokenizer, data: data, parameters: p,
+                                                 onEvent: { _ in .continue }, lossOverride: { $0 >= 6 ? $1 * 100 : $1 })
+        #expect(run2.metrics["rollback_step"]?.isEmpty == false)
+    }
+
     @Test func batchesHoldOneLatentCount() throws {
         let data = try Dataset.arith(n: 60, steps: 1...4, seed: 3)
         let tokenizer = Tokenizer(building: data)
