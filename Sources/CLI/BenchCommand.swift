@@ -37,6 +37,26 @@ struct BenchOptions: ParsableArguments {
     }
 }
 
+/// The model shape of shared/bench/torch_llama_bench.py (same flags, same defaults), shared by
+/// `latent bench model` and `latent bench latent`.
+struct ModelShapeOptions: ParsableArguments {
+    @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
+    @Option(help: "Vocabulary size.") var vocab = 256
+    @Option(help: "Model width.") var dim = 128
+    @Option(help: "Transformer blocks.") var layers = 4
+    @Option(help: "Attention heads.") var heads = 4
+    @Option(help: "SwiGLU hidden width.") var hidden = 352
+
+    func validate() throws {
+        if [threads, vocab, dim, layers, heads, hidden].contains(where: { $0 < 1 }) {
+            throw ValidationError("--threads and the model sizes must be positive")
+        }
+        if dim % heads != 0 || (dim / heads) % 2 != 0 {
+            throw ValidationError("--dim must be divisible by --heads with an even head size, got \(dim) and \(heads)")
+        }
+    }
+}
+
 /// Timing of repeated runs of one case.
 struct Timing {
     /// Seconds per run: the median over batches of runs.

@@ -11,30 +11,23 @@ struct BenchLatentCommand: ParsableCommand {
         commandName: "latent",
         abstract: "Adaptive latent inference steps/s at batch 1 (and plain decode steps/s of the same model).")
 
-    @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
-    @Option(help: "Vocabulary size.") var vocab = 256
-    @Option(help: "Model width.") var dim = 128
-    @Option(help: "Transformer blocks.") var layers = 4
-    @Option(help: "Attention heads.") var heads = 4
-    @Option(help: "SwiGLU hidden width.") var hidden = 352
+    @OptionGroup var shape: ModelShapeOptions
     @Option(help: "Prompt length, ending in <START>.") var prompt = 32
     @Option(help: "Latent steps per timed generation.") var latentSteps = 16
     @Option(help: "Untimed repetitions first.") var warmup = 3
     @Option(help: "Timed repetitions (medians are reported).") var steps = 20
 
     func validate() throws {
-        if [threads, dim, layers, heads, hidden, prompt, latentSteps, steps].contains(where: { $0 < 1 }) || warmup < 0 {
-            throw ValidationError("sizes, --threads, --latent-steps and --steps must be positive and --warmup at least 0")
+        if [prompt, latentSteps, steps].contains(where: { $0 < 1 }) || warmup < 0 {
+            throw ValidationError("--prompt, --latent-steps and --steps must be positive and --warmup at least 0")
         }
-        if vocab < 8 { throw ValidationError("--vocab must be at least 8 (four ids are the latent markers), got \(vocab)") }
-        if dim % heads != 0 || (dim / heads) % 2 != 0 {
-            throw ValidationError("--dim must be divisible by --heads with an even head size, got \(dim) and \(heads)")
-        }
+        if shape.vocab < 8 { throw ValidationError("--vocab must be at least 8 (four ids are the latent markers), got \(shape.vocab)") }
     }
 
     func run() throws {
         var o = LatentThroughputBenchmark.Options()
-        (o.threads, o.vocabulary, o.dimension, o.layers, o.heads, o.hidden) = (threads, vocab, dim, layers, heads, hidden)
+        (o.threads, o.vocabulary, o.dimension) = (shape.threads, shape.vocab, shape.dim)
+        (o.layers, o.heads, o.hidden) = (shape.layers, shape.heads, shape.hidden)
         (o.promptLength, o.latentSteps, o.warmup, o.steps) = (prompt, latentSteps, warmup, steps)
         print(try LatentThroughputBenchmark.run(o).json)
     }

@@ -78,13 +78,7 @@ public enum LatentThroughputBenchmark {
         var rng = SeededRandom(seed: 0)
         let prompt = (0..<(o.promptLength - 1)).map { _ in Int.random(in: 2..<(v - 4), using: &rng) } + [tokens.start]
 
-        let clock = ContinuousClock()
-        func seconds(_ body: () throws -> Void) rethrows -> Double {
-            let start = clock.now
-            try body()
-            let t = clock.now - start
-            return Double(t.components.seconds) + Double(t.components.attoseconds) * 1e-18
-        }
+        let (seconds, median) = (BenchmarkClock.seconds, BenchmarkClock.median)
         func generate(cap: Int) throws -> Double {
             try seconds {
                 let out = try model.generate(prompts: [prompt], policy: .adaptive(cap: cap), maximumAnswerTokens: 1, batchSize: 1)
@@ -124,10 +118,5 @@ public enum LatentThroughputBenchmark {
         let perStep = max(median(withSteps) - median(without), 1e-9) / Double(o.latentSteps)
         return Result(engine: "latent (Swift, OpenBLAS)", threads: o.threads, parameters: model.parameters().reduce(0) { $0 + $1.count },
                       latentStepsPerSecond: 1 / perStep, decodeStepsPerSecond: 1 / median(decode))
-    }
-
-    static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }

@@ -68,17 +68,7 @@ public enum ThroughputBenchmark {
                     rows.flatMap { targets[($0 * l)..<(($0 + 1) * l)] })
         }
         let optimizer = AdamW(parameters: model.parameters(), weightDecay: 0.1)
-        let clock = ContinuousClock()
-        func seconds(_ body: () throws -> Void) rethrows -> Double {
-            let start = clock.now
-            try body()
-            let d = clock.now - start
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
-        func median(_ xs: [Double]) -> Double {
-            let s = xs.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
+        let (seconds, median) = (BenchmarkClock.seconds, BenchmarkClock.median)
         var train: [Double] = []
         for i in 0..<(o.warmup + o.steps) {
             let t = try seconds {
@@ -113,5 +103,23 @@ public enum ThroughputBenchmark {
             engine: "latent (Swift, OpenBLAS)", threads: o.threads, parameters: model.parameterCount,
             trainTokensPerSecond: tokens / median(train), inferTokensPerSecond: tokens / median(infer),
             decodeStepsPerSecond: 1 / median(decode))
+    }
+}
+
+/// Timing helpers of the throughput benchmarks.
+enum BenchmarkClock {
+    /// Wall-clock seconds that `body` takes.
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try body()
+        let d = clock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// The median of `xs` (not empty).
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }

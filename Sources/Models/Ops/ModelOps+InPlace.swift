@@ -35,16 +35,7 @@ extension ModelOps {
     public static func swiGLUInPlace(gate: Tensor, up: Tensor) -> Tensor {
         precondition(gate.shape == up.shape, "swiGLUInPlace: \(gate.shape) vs \(up.shape)")
         precondition(!Autograd.needsGrad(gate, up), "swiGLUInPlace: in-place update while autograd is recording")
-        let (pg, pu, n) = (gate.data, up.data, gate.count)
-        parallelFor(n / 1024 + 1, workPerItem: 4096) { chunks in
-            let lo = chunks.lowerBound * 1024, hi = min(n, chunks.upperBound * 1024)
-            if lo < hi {
-                for i in lo..<hi {
-                    let a = pg[i]
-                    pg[i] = a / (1 + fastExp(-a)) * pu[i]
-                }
-            }
-        }
+        swiGLUValues(gate: gate.data, up: up.data, into: gate.data, count: gate.count)
         return gate
     }
 }
