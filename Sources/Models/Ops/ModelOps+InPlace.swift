@@ -31,11 +31,25 @@ extension ModelOps {
 
     /// `gate ← silu(gate) ⊙ up` in place (the values of ``swiGLU(gate:up:)``); returns `gate`.
     /// Gradient-free passes only.
+    ///
+    /// The loop is written here, not shared with `swiGLU` through a helper taking an output
+    /// pointer: with output = input the vectoriser's run-time overlap check fails and the loop
+    /// runs scalar — that made the whole gradient-free forward 30 % slower (7320a3f, reverted).
+    /// Indexing one pointer lets it vectorise.
     @discardableResult
     public static func swiGLUInPlace(gate: Tensor, up: Tensor) -> Tensor {
         precondition(gate.shape == up.shape, "swiGLUInPlace: \(gate.shape) vs \(up.shape)")
         precondition(!Autograd.needsGrad(gate, up), "swiGLUInPlace: in-place update while autograd is recording")
-        swiGLUValues(gate: gate.data, up: up.data, into: gate.data, count: gate.count)
+        let (pg, pu, n) = (gate.data, up.data, gate.count)
+        parallelFor(n / 1024 + 1, workPerItem: 4096) { chunks in
+            let lo = chunks.lowerBound * 1024, hi = min(n, chunks.upperBound * 1024)
+            if lo < hi {
+                for i in lo..<hi {
+                    let a = pg[i]
+                    pg[i] = a / (1 + fastExp(-a)) * pu[i]
+                }
+            }
+        }
         return gate
     }
 }

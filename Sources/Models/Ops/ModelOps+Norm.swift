@@ -50,8 +50,16 @@ extension ModelOps {
     public static func swiGLU(gate: Tensor, up: Tensor) -> Tensor {
         precondition(gate.shape == up.shape, "swiGLU: \(gate.shape) vs \(up.shape)")
         let y = Tensor.uninitialized(gate.shape)
-        let (pg, pu, n) = (gate.data, up.data, gate.count)
-        swiGLUValues(gate: pg, up: pu, into: y.data, count: n)
+        let (pg, pu, py, n) = (gate.data, up.data, y.data, gate.count)
+        parallelFor(n / 1024 + 1, workPerItem: 4096) { chunks in
+            let lo = chunks.lowerBound * 1024, hi = min(n, chunks.upperBound * 1024)
+            if lo < hi {
+                for i in lo..<hi {
+                    let a = pg[i]
+                    py[i] = a / (1 + fastExp(-a)) * pu[i]
+                }
+            }
+        }
         if Autograd.needsGrad(gate, up) {
             y.recordOp(inputs: [gate, up]) { y in
                 let dy = y.gradBuffer()
@@ -92,22 +100,5 @@ extension ModelOps {
             }
         }
         return y
-    }
-}
-
-extension ModelOps {
-    /// `out[i] = silu(gate[i]) · up[i]` for `i < count`, split over the engine's threads when
-    /// large; `out` may be `gate` (the in-place form).
-    static func swiGLUValues(gate pg: UnsafePointer<Float>, up pu: UnsafePointer<Float>,
-                             into py: UnsafeMutablePointer<Float>, count n: Int) {
-        parallelFor(n / 1024 + 1, workPerItem: 4096) { chunks in
-            let lo = chunks.lowerBound * 1024, hi = min(n, chunks.upperBound * 1024)
-            if lo < hi {
-                for i in lo..<hi {
-                    let a = pg[i]
-                    py[i] = a / (1 + fastExp(-a)) * pu[i]
-                }
-            }
-        }
     }
 }
