@@ -21,7 +21,12 @@ struct TrainCommand: ParsableCommand {
 struct TrainSFTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sft",
-        abstract: "CoT / No-CoT SFT on generated arithmetic problems, then greedy evaluation.")
+        abstract: "CoT / No-CoT SFT on generated arithmetic problems, then greedy evaluation.",
+        discussion: """
+            Ctrl-C stops training after the current optimizer step; the model is then saved \
+            (--save) and evaluated as usual, and the summary says "interrupted": true. A second \
+            Ctrl-C quits at once (status 130), after the checkpoint if one is being written.
+            """)
 
     @Option(help: "Number of problems to generate.") var n = 20_000
     @Option(help: "Smallest and largest number of steps, as 1...4.") var steps = "1...4"
@@ -74,15 +79,18 @@ struct TrainSFTCommand: ParsableCommand {
         p.warmupSteps = warmup
         p.chainOfThought = mode == "cot"
         let every = max(1, self.every)
+        let interrupt = TrainingInterrupt()
         let run = try SFTTrainer.train(model: model, tokenizer: tokenizer, data: parts.train, parameters: p) { event in
             if case .step(let s) = event, s.step % every == 0 {
                 let line = String(format: "step %d  epoch %d  loss %.4f  lr %.2e  %.0f tok/s  %.0f s\n",
                                   s.step, s.epoch, s.loss, s.learningRate, s.tokensPerSecond, s.elapsed)
                 FileHandle.standardError.write(Data(line.utf8))
             }
-            return .continue
+            return interrupt.control()
         }
-        if let save { try Checkpoint.save(model, tokenizer: tokenizer, to: URL(fileURLWithPath: save)) }
+        try interrupt.trainingEnded {
+            if let save { try Checkpoint.save(model, tokenizer: tokenizer, to: URL(fileURLWithPath: save)) }
+        }
         let test = try evalLimit.map { try parts.test.take($0) } ?? parts.test
         let evaluation = try Evaluator.evaluate(
             model: model, tokenizer: tokenizer, data: test,
@@ -92,7 +100,7 @@ struct TrainSFTCommand: ParsableCommand {
             "steps": run.steps, "train_seconds": run.seconds, "final_loss": run.losses.last ?? .nan,
             "tokens_per_s": run.metrics["tokens_per_s"]?.last ?? 0,
             "epochs_seen": Double(run.steps * batch) / Double(parts.train.count),
-            "test_examples": test.count, "accuracy": evaluation.accuracy,
+            "test_examples": test.count, "accuracy": evaluation.accuracy, "interrupted": interrupt.requested,
             "mean_length": evaluation.meanLength, "eval_seconds": evaluation.seconds,
             "by_steps": evaluation.bySteps.map {
                 ["steps": $0.steps, "count": $0.count, "accuracy": $0.accuracy, "mean_length": $0.meanLength]

@@ -14,7 +14,12 @@ import Training
 struct TrainRLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rl",
-        abstract: "GRPO on the stop head and answer tokens of a latent checkpoint, then greedy evaluation.")
+        abstract: "GRPO on the stop head and answer tokens of a latent checkpoint, then greedy evaluation.",
+        discussion: """
+            Ctrl-C stops training after the current optimizer step; the model is then saved \
+            (--save) and evaluated as usual, and the summary says "interrupted": true. A second \
+            Ctrl-C quits at once (status 130), after the checkpoint if one is being written.
+            """)
 
     @Option(help: "Latent checkpoint directory (saved after distill).") var from: String
     @Option(help: "RL prompts file (GSM8K-Aug JSON/JSONL or implicit-CoT text); default: generated problems.") var data: String?
@@ -63,6 +68,7 @@ struct TrainRLCommand: ParsableCommand {
         p.headLearningRateFactor = headLr
         let before = try evaluate(model, tokenizer, testSet)
         let every = max(1, self.every)
+        let interrupt = TrainingInterrupt()
         let run = try GRPOTrainer.train(model: model, tokenizer: tokenizer, data: prompts, parameters: p) { event in
             if case .step(let s) = event, s.step % every == 0 {
                 let m = s.metrics
@@ -71,13 +77,15 @@ struct TrainRLCommand: ParsableCommand {
                                   m["stop_entropy"] ?? 0, s.learningRate, s.elapsed)
                 FileHandle.standardError.write(Data(line.utf8))
             }
-            return .continue
+            return interrupt.control()
         }
-        if let save { try model.save(to: URL(fileURLWithPath: save), tokenizer: tokenizer) }
+        try interrupt.trainingEnded {
+            if let save { try model.save(to: URL(fileURLWithPath: save), tokenizer: tokenizer) }
+        }
         let after = try evaluate(model, tokenizer, testSet)
         var summary: [String: Any] = [
             "from": from, "rl_prompts": prompts.count, "test_examples": testSet.count, "steps": run.steps,
-            "train_seconds": run.seconds, "before": before, "after": after,
+            "train_seconds": run.seconds, "before": before, "after": after, "interrupted": interrupt.requested,
             "settings": ["prompts": self.prompts, "group": group, "lr": lr, "kl": kl, "penalty": penalty, "bonus": bonus,
                          "cutoff": cutoff, "epsilon": epsilon, "max_new": maxNew, "head_temp": headTemp, "head_lr": headLr],
         ]
