@@ -88,4 +88,21 @@ final class Shared<T>: @unchecked Sendable {
         }
         #expect((result.value[0] as? String)?.hasPrefix("recursion too deep") == true)
     }
+
+    @Test func aRunawayRecursionsTracebackNamesTheRepeatedCallOnce() {
+        let outcome = Session().execute("fn g(n) { f(n) }\nfn f(n) { f(n + 1) }\ng(0)", host: RecordingHost())
+        let traceback = outcome.error?.traceback ?? []
+        #expect(outcome.error?.message.hasPrefix("recursion too deep") == true)
+        // 20 frames are kept (all `f`), one line for the run of them; the other ~980 are counted.
+        #expect(traceback.filter { $0.hasPrefix("in f, called at line 2") }.count == 1)
+        #expect(traceback.contains("(the line above 19 more times)"))
+        #expect(traceback.last?.hasPrefix("(and ") == true && traceback.last?.hasSuffix(" outer calls not shown)") == true)
+        #expect(traceback.count < 10)
+    }
+
+    @Test func differentFramesAreAllShown() {
+        let outcome = Session().execute("fn a() { 1 / \"x\" }\nfn b() { a() }\nb()", host: RecordingHost())
+        let frames = (outcome.error?.traceback ?? []).filter { $0.hasPrefix("in ") || $0.hasPrefix("(") }
+        #expect(frames == ["in a, called at line 2, column 11", "in b, called at line 3, column 2"])
+    }
 }

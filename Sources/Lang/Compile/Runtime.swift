@@ -184,6 +184,8 @@ final class Runtime {
             case .error(var e):
                 if e.frames.count < 20 {
                     e.frames.append("in \(name)" + (location.map { ", called at \($0)" } ?? ""))
+                } else {
+                    e.omittedFrames += 1
                 }
                 throw .error(e)
             case .breakLoop, .continueLoop:

@@ -23,6 +23,8 @@ public struct RuntimeError: Error, CustomStringConvertible {
     public var sourceLine: String?
     /// Calls the error passed through on its way out, innermost first (`in f, called at line 3, column 1`).
     public var frames: [String] = []
+    /// Outer calls the error passed through after `frames` was full (they are counted, not kept).
+    public var omittedFrames = 0
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
@@ -46,7 +48,26 @@ public struct RuntimeError: Error, CustomStringConvertible {
         if let location {
             traceback.append(contentsOf: location.excerpt(sourceLine: sourceLine))
         }
-        traceback.append(contentsOf: frames)
+        traceback.append(contentsOf: Self.collapsingRepeats(frames))
+        if omittedFrames > 0 {
+            traceback.append("(and \(omittedFrames) outer call\(omittedFrames == 1 ? "" : "s") not shown)")
+        }
         return ExecutionError(name: kind.rawValue, message: message, traceback: traceback)
+    }
+
+    /// The frames with each run of identical ones shown once, then `(the line above 19 more
+    /// times)`: a runaway recursion is one line, not twenty copies of it.
+    static func collapsingRepeats(_ frames: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < frames.count {
+            var j = i + 1
+            while j < frames.count && frames[j] == frames[i] { j += 1 }
+            out.append(frames[i])
+            let more = j - i - 1
+            if more > 0 { out.append("(the line above \(more) more time\(more == 1 ? "" : "s"))") }
+            i = j
+        }
+        return out
     }
 }
