@@ -41,6 +41,8 @@ struct TrainRLCommand: ParsableCommand {
     @Option(help: "Stop-head temperature (1 = the paper).") var headTemp = 1.0
     @Option(help: "Learning rate of the stop-head rows as a multiple of --lr.") var headLr = 1.0
     @Option var validateEvery = 25
+    @Option(help: "Which validated weights to keep: accuracy (the most accurate) or shortest (the shortest within one standard error of the starting accuracy).")
+    var select = "accuracy"
     @Option var warmup = 10
     @Option var seed = 0
     @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
@@ -50,6 +52,7 @@ struct TrainRLCommand: ParsableCommand {
     func validate() throws {
         if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
         guard steps > 0, n > 1 else { throw ValidationError("--steps must be positive and --n at least 2") }
+        guard GRPOTrainer.Selection(rawValue: select) != nil else { throw ValidationError("--select must be accuracy or shortest, got \(select)") }
     }
 
     func run() throws {
@@ -66,6 +69,7 @@ struct TrainRLCommand: ParsableCommand {
         p.sampling.maximumAnswerTokens = maxNew
         p.sampling.headTemperature = headTemp
         p.headLearningRateFactor = headLr
+        p.selection = GRPOTrainer.Selection(rawValue: select)!
         let before = try evaluate(model, tokenizer, testSet)
         let every = max(1, self.every)
         let interrupt = TrainingInterrupt()
@@ -87,9 +91,9 @@ struct TrainRLCommand: ParsableCommand {
             "from": from, "rl_prompts": prompts.count, "test_examples": testSet.count, "steps": run.steps,
             "train_seconds": run.seconds, "before": before, "after": after, "interrupted": interrupt.requested,
             "settings": ["prompts": self.prompts, "group": group, "lr": lr, "kl": kl, "penalty": penalty, "bonus": bonus,
-                         "cutoff": cutoff, "epsilon": epsilon, "max_new": maxNew, "head_temp": headTemp, "head_lr": headLr],
+                         "cutoff": cutoff, "epsilon": epsilon, "max_new": maxNew, "head_temp": headTemp, "head_lr": headLr, "select": select],
         ]
-        for key in ["best_step", "best_accuracy", "best_length", "validation_examples"] {
+        for key in ["best_step", "best_accuracy", "best_length", "selection_floor", "validation_examples"] {
             if let v = run.metrics[key]?.first { summary[key] = v }
         }
         for key in ["reward", "accuracy", "length", "kl", "stop_entropy"] {

@@ -36,7 +36,12 @@ public final class RunObject: HostObject {
         }
         if let step = run.metrics["best_step"]?.first, let accuracy = run.metrics["best_accuracy"]?.first,
            let length = run.metrics["best_length"]?.first {
-            text += ", best validation accuracy \(Markup.short(accuracy)) at step \(Int(step)) (length \(Markup.short(length)))"
+            if let floor = run.metrics["selection_floor"]?.first {
+                text += ", kept the shortest validation with accuracy ≥ \(Markup.short(floor)): length \(Markup.short(length)) "
+                    + "at step \(Int(step)) (accuracy \(Markup.short(accuracy)))"
+            } else {
+                text += ", best validation accuracy \(Markup.short(accuracy)) at step \(Int(step)) (length \(Markup.short(length)))"
+            }
         }
         if run.interrupted { text += ", interrupted" }
         return text

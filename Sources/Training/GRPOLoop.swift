@@ -84,6 +84,7 @@ struct GRPOLoop {
         series["best_step"] = [Double(b.step)]
         series["best_accuracy"] = [b.accuracy]
         series["best_length"] = [b.length]
+        if let floor = best.floor { series["selection_floor"] = [floor] }
     }
 
     /// The run so far.
@@ -96,21 +97,42 @@ struct GRPOLoop {
     }
 }
 
-/// The best validated weights of a run, copied in memory.
+/// The best validated weights of a run, copied in memory, under one of the
+/// ``GRPOTrainer/Selection`` rules.
 struct BestWeights {
     let weights: [Tensor]
+    let rule: GRPOTrainer.Selection
+    /// Validation examples (for the standard error of an accuracy).
+    let examples: Int
     private(set) var best: (step: Int, accuracy: Double, length: Double)?
+    /// `.shortest`: the accuracy a validation must reach to be chosen — the first validation's
+    /// (the starting model's) minus one binomial standard error √(p(1−p)/n).
+    private(set) var floor: Double?
     private var snapshot: [[Float]] = []
     /// The step of the latest validation offered.
     private(set) var lastOffered: Int?
 
-    init(weights: [Tensor]) { self.weights = weights }
+    init(weights: [Tensor], rule: GRPOTrainer.Selection = .accuracy, examples: Int = 1) {
+        self.weights = weights
+        self.rule = rule
+        self.examples = max(1, examples)
+    }
 
-    /// Keeps the current weights when their accuracy is higher than the best so far, or equal
-    /// with a shorter mean length.
+    /// Keeps the current weights when they beat the best so far under the rule: `.accuracy` —
+    /// a higher accuracy, or an equal one with a shorter mean length; `.shortest` — an accuracy
+    /// at or above the floor and a shorter mean length (ties: the higher accuracy).
     mutating func offer(step: Int, accuracy: Double, length: Double) {
         lastOffered = step
-        if let b = best, accuracy < b.accuracy || (accuracy == b.accuracy && length >= b.length) { return }
+        if let b = best {
+            switch rule {
+            case .accuracy:
+                if accuracy < b.accuracy || (accuracy == b.accuracy && length >= b.length) { return }
+            case .shortest:
+                if accuracy < floor! - 1e-12 || length > b.length || (length == b.length && accuracy <= b.accuracy) { return }
+            }
+        } else if rule == .shortest {
+            floor = accuracy - (accuracy * (1 - accuracy) / Double(examples)).squareRoot()
+        }
         best = (step, accuracy, length)
         snapshot = weights.map(\.scalars)
     }

@@ -8,9 +8,10 @@
 //
 // Validation (model selection, never the test split): greedy adaptive latent evaluation of the
 // validation set before the first step, every `validateEvery` steps and after the last one. The
-// best weights by validation accuracy are kept in memory (ties: the shorter mean length wins, so
+// best weights are kept in memory — by validation accuracy (ties: the shorter mean length wins, so
 // a run that shortens at equal accuracy keeps the shorter model; the paper's selection ignores
-// length) and restored at the end, unless a stop request ended the run (the contract: an
+// length), or with `selection: .shortest` the shortest within the noise of the starting accuracy
+// — and restored at the end, unless a stop request ended the run (the contract: an
 // interrupted run keeps the weights of its last completed step). Validation data defaults to the
 // last min(200, max(1, n/10)) examples of `data`, which are then left out of the prompts.
 
@@ -29,6 +30,18 @@ public enum GRPOTrainer {
         case data(Dataset)
         /// No validation and no best-checkpoint selection.
         case none
+    }
+
+    /// How the weights kept at the end of a run are chosen among its validations.
+    public enum Selection: String, Sendable, Equatable, CaseIterable {
+        /// The highest validation accuracy (ties: the shorter mean length).
+        case accuracy
+        /// The shortest mean length among validations whose accuracy is at least the starting
+        /// model's minus one binomial standard error of it (√(p(1−p)/n) on n validation
+        /// examples): shorter reasoning without an accuracy loss the validation set can detect.
+        /// Picking the highest accuracy instead picks whichever validation was luckiest, often
+        /// an early, long one, when RL leaves accuracy flat and shortens the reasoning.
+        case shortest
     }
 
     /// Settings of one run; defaults are the paper's (method.md §(d)) unless noted.
@@ -51,6 +64,8 @@ public enum GRPOTrainer {
         public var validateEvery: Int = 25
         /// Restore the best validated weights at the end.
         public var keepBest: Bool = true
+        /// Which validated weights are the best (ours; the paper keeps the most accurate).
+        public var selection: Selection = .accuracy
         /// Learning rate of the stop head (the CONTINUE and STOP rows of the tied embedding) as a
         /// multiple of the trunk's (1: the same; 0: frozen head). An exploration lever of issue 9.
         public var headLearningRateFactor: Double = 1
@@ -139,7 +154,8 @@ public enum GRPOTrainer {
     /// per-action k3), `stop_entropy` (mean stop-head entropy at temperature 1, nats),
     /// `at_cutoff` (share of groups where the penalty applied), `sample_seconds` (sampling and
     /// scoring) and `update_seconds` (policy and reference passes, backward, AdamW); per validation: `val_step`,
-    /// `val_accuracy`, `val_length`; once: `best_step`, `best_accuracy`, `best_length`,
+    /// `val_accuracy`, `val_length`; once: `best_step`, `best_accuracy`, `best_length` (and
+    /// `selection_floor` under `.shortest`),
     /// `validation_examples`, `dropped_prompts` (too long for the model with the caps).
     ///
     /// `shouldStop` is asked inside a step too — between sampling's decoding steps, between the
@@ -180,7 +196,7 @@ public enum GRPOTrainer {
             return w == 0 ? reference : try reference.sharingWeights()
         }
         var loop = GRPOLoop(parameters: p, weights: weights)
-        var selection = BestWeights(weights: weights)
+        var selection = BestWeights(weights: weights, rule: p.selection, examples: validation?.count ?? 1)
         if let validation { loop.record(validationExamples: validation.count) }
         loop.record(droppedPrompts: all.count - examples.count)
         func validate(step: Int) throws {

@@ -30,6 +30,10 @@ import Testing
         // An explicit validation set, or none.
         #expect(s.ok("rl(m, take(d, 8), steps: 1, prompts: 1, group: 2, max_new: 4, validate: take(d, 2)).metrics.validation_examples") == "[2]")
         #expect(s.ok("rl(m, d, steps: 1, prompts: 1, group: 2, max_new: 4, validate: false).metrics.val_step") == "[]")
+        // The shortest-within-noise selection reports its accuracy floor.
+        s.ok("rs = rl(m, d, steps: 1, prompts: 1, group: 2, max_new: 4, select: \"shortest\")")
+        #expect(s.ok("len(rs.metrics.selection_floor)") == "1")
+        #expect(s.ok("rs").contains("kept the shortest validation with accuracy ≥"))
     }
 
     @Test func aTimeBudgetWithoutStepsShowsStepsDoneNotAnAbsurdTotal() {
@@ -67,6 +71,7 @@ import Testing
         #expect(s.fails("rl(m, d, head_lr: -1)", "ValueError").contains("'head_lr'"))
         #expect(s.fails("rl(m, d, kl: -1)", "ValueError").contains("'kl'"))
         #expect(s.fails("rl(m, d, validate: 3)", "TypeError").contains("'validate'"))
+        #expect(s.fails("rl(m, d, select: \"longest\")", "ValueError").contains("\"shortest\""))
         #expect(s.fails("rl(m, take(d, 1))", "ValueError").contains("at least 2"))
         #expect(s.fails("rl(m, d, steps: nil)", "ValueError").contains("'steps'"))
         #expect(s.fails("rl(3, d)", "TypeError").contains("'model'"))
