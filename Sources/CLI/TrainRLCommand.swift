@@ -96,6 +96,9 @@ struct TrainRLCommand: ParsableCommand {
         for key in ["best_step", "best_accuracy", "best_length", "selection_floor", "validation_examples"] {
             if let v = run.metrics[key]?.first { summary[key] = v }
         }
+        if let steps = run.metrics["val_step"], let accuracy = run.metrics["val_accuracy"], let length = run.metrics["val_length"] {
+            summary["validations"] = zip(steps, zip(accuracy, length)).map { ["step": Int($0), "accuracy": $1.0, "length": $1.1] }
+        }
         for key in ["reward", "accuracy", "length", "kl", "stop_entropy"] {
             if let v = run.metrics[key]?.last { summary["last_" + key] = v }
         }
