@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import TensorCore
+import Training
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,6 +55,13 @@ struct ModelShapeOptions: ParsableArguments {
         if dim % heads != 0 || (dim / heads) % 2 != 0 {
             throw ValidationError("--dim must be divisible by --heads with an even head size, got \(dim) and \(heads)")
         }
+    }
+
+    /// The flags as the benchmarks take them.
+    var benchmarkShape: BenchmarkShape {
+        var s = BenchmarkShape()
+        (s.threads, s.vocabulary, s.dimension, s.layers, s.heads, s.hidden) = (threads, vocab, dim, layers, heads, hidden)
+        return s
     }
 }
 

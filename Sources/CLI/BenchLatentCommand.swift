@@ -26,8 +26,7 @@ struct BenchLatentCommand: ParsableCommand {
 
     func run() throws {
         var o = LatentThroughputBenchmark.Options()
-        (o.threads, o.vocabulary, o.dimension) = (shape.threads, shape.vocab, shape.dim)
-        (o.layers, o.heads, o.hidden) = (shape.layers, shape.heads, shape.hidden)
+        o.shape = shape.benchmarkShape
         (o.promptLength, o.latentSteps, o.warmup, o.steps) = (prompt, latentSteps, warmup, steps)
         print(try LatentThroughputBenchmark.run(o).json)
     }

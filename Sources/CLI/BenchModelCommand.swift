@@ -28,8 +28,7 @@ struct BenchModelCommand: ParsableCommand {
 
     func run() throws {
         var o = ThroughputBenchmark.Options()
-        (o.threads, o.vocabulary, o.dimension) = (shape.threads, shape.vocab, shape.dim)
-        (o.layers, o.heads, o.hidden) = (shape.layers, shape.heads, shape.hidden)
+        o.shape = shape.benchmarkShape
         o.sequenceLength = seq
         o.batchSize = batch
         o.warmup = warmup

@@ -42,7 +42,7 @@ public final class ModelObject: HostObject {
 
     /// Trainable scalars: the decoder's, plus the filter's for a latent model.
     var parameterCount: Int {
-        latent.map { $0.parameters().reduce(0) { $0 + $1.count } } ?? model.parameterCount
+        latent?.parameterCount ?? model.parameterCount
     }
 
     /// Records a training run on this model.

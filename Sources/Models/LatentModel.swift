@@ -143,6 +143,9 @@ public final class LatentModel {
     /// Every trainable tensor, in the order of ``namedParameters()``.
     public func parameters() -> [Tensor] { namedParameters().map(\.tensor) }
 
+    /// Number of trainable scalars (the decoder's and the filter's).
+    public var parameterCount: Int { parameters().reduce(0) { $0 + $1.count } }
+
     /// The two stop-head logits `[h·e_CONTINUE, h·e_STOP]` of a hidden state `h` (`D` floats).
     public func stopLogits(_ h: UnsafePointer<Float>) -> (continue: Float, stop: Float) {
         let d = base.configuration.dimension

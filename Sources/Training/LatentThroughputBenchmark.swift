@@ -23,12 +23,7 @@ import TensorCore
 public enum LatentThroughputBenchmark {
     /// Sizes and repetitions (the model shape defaults are torch_llama_bench.py's).
     public struct Options: Sendable, Equatable {
-        public var threads = 2
-        public var vocabulary = 256
-        public var dimension = 128
-        public var layers = 4
-        public var heads = 4
-        public var hidden = 352
+        public var shape = BenchmarkShape()
         /// Prompt length including the final `<START>` (torch_llama_bench.py decodes after 32).
         public var promptLength = 32
         /// Latent steps per timed generation (the adaptive cap).
@@ -59,20 +54,17 @@ public enum LatentThroughputBenchmark {
     /// Runs the measurement: `warmup` untimed and `steps` timed repetitions of the pair of
     /// generations (cap L and cap 0), and of `latentSteps` plain decoding steps.
     public static func run(_ o: Options) throws -> Result {
-        guard o.vocabulary >= 8, o.promptLength >= 1, o.latentSteps >= 1, o.steps >= 1, o.warmup >= 0 else {
+        guard o.shape.vocabulary >= 8, o.promptLength >= 1, o.latentSteps >= 1, o.steps >= 1, o.warmup >= 0 else {
             throw ModelError.invalidInput("latent benchmark needs a vocabulary ≥ 8, a prompt ≥ 1, latent steps ≥ 1 and steps ≥ 1")
         }
-        Engine.setThreads(o.threads)
-        let v = o.vocabulary
+        Engine.setThreads(o.shape.threads)
+        let v = o.shape.vocabulary
         // The last four ids are the latent markers; 0 is <bos>/<eos>, 1 is padding.
         let tokens = LatentTokens(start: v - 4, end: v - 3, continue: v - 2, stop: v - 1, eos: 0, pad: 1)
-        let configuration = LlamaConfiguration(
-            vocabularySize: v, dimension: o.dimension, layers: o.layers, heads: o.heads,
-            mlpHiddenSize: o.hidden, maximumLength: o.promptLength + o.latentSteps + 8, bosTokenID: 0,
-            eosTokenID: 0, padTokenID: 1)
+        let configuration = o.shape.configuration(maximumLength: o.promptLength + o.latentSteps + 8, padTokenID: 1)
         let base = try LlamaModel(configuration: configuration, seed: 0)
-        let model = try LatentModel(base: base, filter: LatentFilter(dimension: o.dimension, seed: 0), tokens: tokens)
-        let d = o.dimension
+        let model = try LatentModel(base: base, filter: LatentFilter(dimension: o.shape.dimension, seed: 0), tokens: tokens)
+        let d = o.shape.dimension
         // STOP's row := CONTINUE's row: equal stop-head logits, so adaptive inference continues to its cap.
         (base.embedding.data + tokens.stop * d).update(from: base.embedding.data + tokens.continue * d, count: d)
         var rng = SeededRandom(seed: 0)
@@ -116,7 +108,7 @@ public enum LatentThroughputBenchmark {
             }
         }
         let perStep = max(median(withSteps) - median(without), 1e-9) / Double(o.latentSteps)
-        return Result(engine: "latent (Swift, OpenBLAS)", threads: o.threads, parameters: model.parameters().reduce(0) { $0 + $1.count },
+        return Result(engine: "latent (Swift, OpenBLAS)", threads: o.shape.threads, parameters: model.parameterCount,
                       latentStepsPerSecond: 1 / perStep, decodeStepsPerSecond: 1 / median(decode))
     }
 }

@@ -9,12 +9,7 @@ import TensorCore
 public enum ThroughputBenchmark {
     /// Sizes and repetitions (the defaults are torch_llama_bench.py's).
     public struct Options: Sendable, Equatable {
-        public var threads = 2
-        public var vocabulary = 256
-        public var dimension = 128
-        public var layers = 4
-        public var heads = 4
-        public var hidden = 352
+        public var shape = BenchmarkShape()
         public var sequenceLength = 64
         public var batchSize = 32
         public var warmup = 3
@@ -46,14 +41,11 @@ public enum ThroughputBenchmark {
     /// and the evaluator do; and the median of 16 single-position decoding steps
     /// (batch 1, after a 32-token prompt), timed on the repetition after `warmup` ones.
     public static func run(_ o: Options) throws -> Result {
-        Engine.setThreads(o.threads)
-        let configuration = LlamaConfiguration(
-            vocabularySize: o.vocabulary, dimension: o.dimension, layers: o.layers, heads: o.heads,
-            mlpHiddenSize: o.hidden, maximumLength: max(o.sequenceLength, 48), bosTokenID: 0,
-            eosTokenID: 0, padTokenID: 0)
+        Engine.setThreads(o.shape.threads)
+        let configuration = o.shape.configuration(maximumLength: max(o.sequenceLength, 48), padTokenID: 0)
         let model = try LlamaModel(configuration: configuration, seed: 0)
         var rng = SeededRandom(seed: 0)
-        let data = (0..<(o.batchSize * (o.sequenceLength + 1))).map { _ in Int.random(in: 0..<o.vocabulary, using: &rng) }
+        let data = (0..<(o.batchSize * (o.sequenceLength + 1))).map { _ in Int.random(in: 0..<o.shape.vocabulary, using: &rng) }
         var inputs: [Int] = [], targets: [Int] = []
         for b in 0..<o.batchSize {
             let row = data[(b * (o.sequenceLength + 1))..<((b + 1) * (o.sequenceLength + 1))]
@@ -61,8 +53,8 @@ public enum ThroughputBenchmark {
             targets += row.dropFirst()
         }
         // The trainers' step: the batch's rows split across `threads` workers (DataParallel).
-        let parallel = try DataParallel(model: model, workers: o.threads)
-        let shards: [(batch: TokenBatch, targets: [Int])] = Sharding.shards(Array(0..<o.batchSize), workers: o.threads).map { rows in
+        let parallel = try DataParallel(model: model, workers: o.shape.threads)
+        let shards: [(batch: TokenBatch, targets: [Int])] = Sharding.shards(Array(0..<o.batchSize), workers: o.shape.threads).map { rows in
             let l = o.sequenceLength
             return (TokenBatch(tokens: rows.flatMap { inputs[($0 * l)..<(($0 + 1) * l)] }, batchSize: rows.count, length: l),
                     rows.flatMap { targets[($0 * l)..<(($0 + 1) * l)] })
@@ -100,7 +92,7 @@ public enum ThroughputBenchmark {
         }
         let tokens = Double(o.batchSize * o.sequenceLength)
         return Result(
-            engine: "latent (Swift, OpenBLAS)", threads: o.threads, parameters: model.parameterCount,
+            engine: "latent (Swift, OpenBLAS)", threads: o.shape.threads, parameters: model.parameterCount,
             trainTokensPerSecond: tokens / median(train), inferTokensPerSecond: tokens / median(infer),
             decodeStepsPerSecond: 1 / median(decode))
     }

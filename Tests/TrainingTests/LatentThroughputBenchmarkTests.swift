@@ -8,8 +8,8 @@ import Testing
     /// throws otherwise), and the JSON line carries both figures as positive numbers.
     @Test func measuresLatentAndDecodeSteps() throws {
         var o = LatentThroughputBenchmark.Options()
-        (o.vocabulary, o.dimension, o.layers, o.heads, o.hidden) = (16, 8, 1, 2, 12)
-        (o.promptLength, o.latentSteps, o.warmup, o.steps, o.threads) = (4, 3, 0, 2, 1)
+        (o.shape.vocabulary, o.shape.dimension, o.shape.layers, o.shape.heads, o.shape.hidden) = (16, 8, 1, 2, 12)
+        (o.promptLength, o.latentSteps, o.warmup, o.steps, o.shape.threads) = (4, 3, 0, 2, 1)
         let result = try LatentThroughputBenchmark.run(o)
         #expect(result.latentStepsPerSecond > 0 && result.latentStepsPerSecond.isFinite)
         #expect(result.decodeStepsPerSecond > 0 && result.decodeStepsPerSecond.isFinite)
@@ -20,7 +20,7 @@ import Testing
 
     @Test func badOptionsAreRefused() {
         var o = LatentThroughputBenchmark.Options()
-        o.vocabulary = 4
+        o.shape.vocabulary = 4
         #expect(throws: ModelError.self) { try LatentThroughputBenchmark.run(o) }
     }
 }
