@@ -68,6 +68,7 @@ bench: deps release
 	$(RELEASE_BIN) bench lang
 	@bash tools/bench-model.sh $(RELEASE_BIN) $(TORCH_PYTHON)
 	@$(PY) tools/bench_model_pairs.py $(RELEASE_BIN) --python $(TORCH_PYTHON) --pairs 5
+	@$(PY) tools/gemm_floor_triples.py $(RELEASE_BIN) --triples 5
 	$(RELEASE_BIN) install-kernel --sys-prefix --python $(abspath $(PY)) >/dev/null
 	$(PY) ../shared/bench/kernel_latency.py python3 latent --code-for latent='1+1'
 
