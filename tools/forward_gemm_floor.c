@@ -1,7 +1,7 @@
-// The GEMM floor of latent's gradient-free forward: only the OpenBLAS calls (and the copy of the input) that
-// LlamaModel.forward makes (Autograd off, no cache) at the torch peer's default shape, with
-// the engine's allocator settings and a fresh output buffer per call as the engine allocates
-// one — nothing else (no norms, rotary, softmax, SwiGLU, embedding). Compared with
+// The GEMM floor of latent's gradient-free forward: only the OpenBLAS calls (and the copy of
+// the input) that LlamaModel.forward makes (Autograd off, no cache) at the torch peer's default
+// shape, with the engine's allocator settings and a fresh output buffer per call as the engine
+// allocates one — nothing else (no norms, rotary, softmax, SwiGLU, embedding). Compared with
 // `latent bench model --threads 1`, it says what share of the forward OpenBLAS itself takes:
 // the forward cannot get faster than this without a faster GEMM.
 //
