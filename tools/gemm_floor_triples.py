@@ -11,17 +11,13 @@ median: the share of the forward that a faster GEMM library, not this code, woul
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 
-
-def last_json_line(command):
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+from bench_model_pairs import last_json_line  # same folder: the script's own is on sys.path
 
 
 def main():
