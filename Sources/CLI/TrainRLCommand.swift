@@ -42,7 +42,7 @@ struct TrainRLCommand: ParsableCommand {
     @Option(help: "Learning rate of the stop-head rows as a multiple of --lr.") var headLr = 1.0
     @Option var validateEvery = 25
     @Option(help: "Which validated weights to keep: accuracy (the most accurate) or shortest (the shortest within one standard error of the starting accuracy).")
-    var select = "accuracy"
+    var select: GRPOTrainer.Selection = .accuracy
     @Option var warmup = 10
     @Option var seed = 0
     @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
@@ -52,7 +52,6 @@ struct TrainRLCommand: ParsableCommand {
     func validate() throws {
         if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
         guard steps > 0, n > 1 else { throw ValidationError("--steps must be positive and --n at least 2") }
-        guard GRPOTrainer.Selection(rawValue: select) != nil else { throw ValidationError("--select must be accuracy or shortest, got \(select)") }
     }
 
     func run() throws {
@@ -69,7 +68,7 @@ struct TrainRLCommand: ParsableCommand {
         p.sampling.maximumAnswerTokens = maxNew
         p.sampling.headTemperature = headTemp
         p.headLearningRateFactor = headLr
-        p.selection = GRPOTrainer.Selection(rawValue: select)!
+        p.selection = select
         let before = try evaluate(model, tokenizer, testSet)
         let every = max(1, self.every)
         let interrupt = TrainingInterrupt()
@@ -91,7 +90,7 @@ struct TrainRLCommand: ParsableCommand {
             "from": from, "rl_prompts": prompts.count, "test_examples": testSet.count, "steps": run.steps,
             "train_seconds": run.seconds, "before": before, "after": after, "interrupted": interrupt.requested,
             "settings": ["prompts": self.prompts, "group": group, "lr": lr, "kl": kl, "penalty": penalty, "bonus": bonus,
-                         "cutoff": cutoff, "epsilon": epsilon, "max_new": maxNew, "head_temp": headTemp, "head_lr": headLr, "select": select],
+                         "cutoff": cutoff, "epsilon": epsilon, "max_new": maxNew, "head_temp": headTemp, "head_lr": headLr, "select": select.rawValue],
         ]
         for key in ["best_step", "best_accuracy", "best_length", "selection_floor", "validation_examples"] {
             if let v = run.metrics[key]?.first { summary[key] = v }
@@ -122,3 +121,5 @@ struct TrainRLCommand: ParsableCommand {
         ]
     }
 }
+
+extension GRPOTrainer.Selection: ExpressibleByArgument {}
