@@ -13,8 +13,8 @@ extension TrainingBuiltins {
                          .init("group", default: 16), .init("lr", default: 1e-5), .init("kl", default: 1e-3),
                          .init("penalty", default: 1e-4), .init("bonus", default: 0.1), .init("cutoff", default: 1.0),
                          .init("epsilon", default: 1e-4), .init("max_new", default: 40), .init("validate", default: .null),
-                         .init("validate_every", default: 25), .init("select", default: "accuracy"), .init("head_temp", default: 1), .init("head_lr", default: 1),
-                         .init("seconds", default: .null),
+                         .init("validate_every", default: 25), .init("select", default: "accuracy"), .init("head_temp", default: 1),
+                         .init("head_lr", default: 1), .init("seconds", default: .null),
                          .init("warmup", default: 10), .init("seed", default: 0)],
             summary: "GRPO on the stop decisions and answer tokens of a latent model, in place (the paper's stage 2): per step "
                 + "`prompts` questions × `group` completions sampled at temperature 1 (`head_temp` divides the two stop-head "
@@ -26,11 +26,11 @@ extension TrainingBuiltins {
                 + "Greedy validation every `validate_every` steps on `validate` (a dataset; by default the last 10 % of `data`, "
                 + "at most 200, held out of the prompts; false: none); the best validated weights are restored at the end: "
                 + "select: \"accuracy\" keeps the most accurate (ties: shorter), \"shortest\" the shortest whose accuracy is at "
-                + "least the starting model's minus one standard error √(p(1−p)/n) (metric selection_floor). Metrics: reward, accuracy, length, kl, stop_entropy, val_accuracy, val_length, "
-                + "best_step. The model needs latent reasoning (distill first). Returns a run.",
+                + "least the starting model's minus one standard error √(p(1−p)/n) (metric selection_floor). Metrics: reward, "
+                + "accuracy, length, kl, stop_entropy, val_accuracy, val_length, best_step. The model needs latent reasoning (distill first). Returns a run.",
             signature: "rl(model, data, steps: 100, prompts: 8, group: 16, lr: 1e-5, kl: 1e-3, penalty: 1e-4, bonus: 0.1, "
-                + "cutoff: 1.0, epsilon: 1e-4, max_new: 40, validate: nil, validate_every: 25, select: \"accuracy\", head_temp: 1, head_lr: 1, seconds: nil, "
-                + "warmup: 10, seed: 0)",
+                + "cutoff: 1.0, epsilon: 1e-4, max_new: 40, validate: nil, validate_every: 25, select: \"accuracy\", head_temp: 1, "
+                + "head_lr: 1, seconds: nil, warmup: 10, seed: 0)",
             example: "r = rl(m, arith(n: 3000, seed: 2), steps: 300)",
             category: category
         ) { args, context in
