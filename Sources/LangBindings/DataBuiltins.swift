@@ -1,4 +1,4 @@
-// Data builtins: arith, load_data, split, take (save lives in SaveBuiltin.swift).
+// Data builtins: arith, load_data, split, take, results_only (save lives in SaveBuiltin.swift).
 
 import Datasets
 import Lang
@@ -7,7 +7,7 @@ import Lang
 enum DataBuiltins {
     static let category = "Data"
 
-    static var all: [Builtin] { [arith, loadData, split, take] }
+    static var all: [Builtin] { [arith, loadData, split, take, resultsOnly] }
 
     static var arith: Builtin {
         Builtin(
@@ -115,6 +115,20 @@ enum DataBuiltins {
             default:
                 throw args.typeError("data", expected: "a dataset, a list or a table")
             }
+        }
+    }
+
+    static var resultsOnly: Builtin {
+        Builtin(
+            name: "results_only", parameters: [.init("data")],
+            summary: "The same problems with each calculator step cut down to its result (<<74/2=37>> becomes <<37>>): "
+                + "a chain of thought that writes every intermediate result but not the operands. Questions, answers "
+                + "and order are kept, so split with the same seed gives the same partition.",
+            example: "ro = results_only(arith(n: 20000, steps: 1...4, seed: 1))",
+            category: category
+        ) { args, _ in
+            let data = try dataset(args, "data")
+            return .object(DatasetObject(try EngineErrors.run("results_only", "data") { try data.dataset.resultsOnly() }))
         }
     }
 

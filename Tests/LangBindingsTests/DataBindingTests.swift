@@ -33,6 +33,16 @@ import Testing
         #expect(s.ok("num(d[3].answer) >= 0") == "true")
     }
 
+    @Test func resultsOnlyCutsEachStepToItsResult() {
+        let s = engineSession()
+        s.ok("d = arith(n: 30, steps: 2...3, seed: 3)\nro = results_only(d)")
+        #expect(s.ok("len(ro) == len(d) and ro[5].question == d[5].question and ro[5].answer == d[5].answer") == "true")
+        #expect(s.ok("len(ro[5].steps) == len(d[5].steps)") == "true")
+        #expect(s.ok("contains(ro[5].steps[0], \"=\")") == "false")
+        #expect(s.ok("contains(d[5].steps[0], \"=\")") == "true")
+        #expect(s.fails("results_only(5)", "TypeError").contains("data"))
+    }
+
     @Test func datasetRendersSummaryAndHTMLTable() {
         let s = engineSession()
         let outcome = s.execute("arith(n: 12, seed: 1)", host: RecordingHost())
