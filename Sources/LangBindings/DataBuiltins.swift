@@ -134,6 +134,6 @@ enum DataBuiltins {
 
     /// The dataset argument `name`, or a TypeError naming it.
     static func dataset(_ args: Arguments, _ name: String) throws -> DatasetObject {
-        try args.object(name, as: DatasetObject.self, expected: "a dataset (from arith, load_data, split or take)")
+        try args.object(name, as: DatasetObject.self, expected: "a dataset (from arith, load_data, split, take or results_only)")
     }
 }
