@@ -49,7 +49,9 @@ enum TrainingBuiltins {
                          .init("steps", default: .null), .init("seconds", default: .null), .init("warmup", default: 100),
                          .init("seed", default: 0), .init("filter_scale", default: .string("embedding")),
                          .init("drop_last", default: true), .init("step_weight", default: 0),
-                         .init("curriculum", default: 0), .init("length_sorted", default: true)],
+                         .init("curriculum", default: 0), .init("length_sorted", default: true),
+                         .init("step_align", default: .string("next")), .init("teacher_weight", default: 1),
+                         .init("step_distill", default: 0)],
             summary: "CODI-style latent SFT of the model in place: a teacher pass (explicit chain of thought) and a "
                 + "student pass (latent steps) sharing weights, with `weight` × the hidden-state distillation loss. "
                 + "`latent` is a number of latent steps for every example, or \"by-step\" (steps + 5, capped at 10). "
@@ -57,11 +59,16 @@ enum TrainingBuiltins {
                 + "embeddings (`filter_scale: \"embedding\"`) or left at the paper's LayerNorm gain 1 (\"paper\"). "
                 + "`drop_last: true` drops the last CoT step from the teacher text, as the paper does. "
                 + "`step_weight` > 0 adds step-level supervision: latent step k's vector must decode reasoning step k "
-                + "(the last step for k past it), so the latents carry the computation. `curriculum` > 0 spends that fraction "
+                + "(the last step for k past it), so the latents carry the computation; `step_align: \"spread\"` instead puts "
+                + "step j of S at latent step ⌈n·j/S⌉ and leaves the steps in between free, so each step gets n/S passes. "
+                + "`step_distill` > 0 adds, with that weight, the hidden-state distance at every step: the pass that "
+                + "produces step j's latent must match the teacher's states where it computes step j's result. "
+                + "`teacher_weight` scales the teacher's cross-entropy; with it and `weight` both 0 the teacher pass is "
+                + "skipped (a faster step). `curriculum` > 0 spends that fraction "
                 + "of the run in Coconut-style stages, where the latents stand in for the first s steps and the rest are "
                 + "written out. `length_sorted: true` batches examples of similar length (little padding, but each "
                 + "batch then holds problems of one difficulty); false draws batches at random. Returns a run.",
-            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true)",
+            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true, step_align: \"next\", teacher_weight: 1, step_distill: 0)",
             example: "distill(m, parts.train, latent: 6, epochs: 10)",
             category: category
         ) { args, context in
@@ -86,6 +93,24 @@ enum TrainingBuiltins {
             let stepWeight = try args.number("step_weight")
             guard stepWeight.isFinite, stepWeight >= 0 else { throw args.valueError("step_weight", "must be 0 or more, got \(Markup.number(stepWeight))") }
             p.stepWeight = stepWeight
+            switch args["step_align"] {
+            case .string(let name):
+                guard let alignment = StepAlignment(rawValue: name) else {
+                    throw args.valueError("step_align", "must be \"next\" or \"spread\", got \"\(name)\"")
+                }
+                p.stepAlignment = alignment
+            default: throw args.typeError("step_align", expected: "\"next\" or \"spread\"")
+            }
+            let teacherWeight = try args.number("teacher_weight")
+            guard teacherWeight.isFinite, teacherWeight >= 0 else {
+                throw args.valueError("teacher_weight", "must be 0 or more, got \(Markup.number(teacherWeight))")
+            }
+            p.teacherWeight = teacherWeight
+            let stepDistill = try args.number("step_distill")
+            guard stepDistill.isFinite, stepDistill >= 0 else {
+                throw args.valueError("step_distill", "must be 0 or more, got \(Markup.number(stepDistill))")
+            }
+            p.stepDistillWeight = stepDistill
             let curriculum = try args.number("curriculum")
             guard curriculum >= 0, curriculum < 1 else {
                 throw args.valueError("curriculum", "must be a fraction of the run from 0 up to (not including) 1, got \(Markup.number(curriculum))")

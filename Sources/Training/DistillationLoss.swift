@@ -25,6 +25,10 @@ public struct DistillationExample: Sendable, Equatable {
     /// The tokens of each reasoning step (``Example/stepTexts``): the targets of step-level
     /// supervision.
     public var stepTokens: [[Int]]
+    /// For each reasoning step written in the teacher text (all but the last with
+    /// `dropLastStep`), the teacher position whose next token is the step's first result digit:
+    /// where the teacher computes that result. Empty when the steps cannot be found in the text.
+    public var teacherStepAnchors: [Int]
 
     /// Tokenizes `example` with `latentCount` latent steps; the teacher drops the last CoT step
     /// when `dropLastStep`.
@@ -36,6 +40,51 @@ public struct DistillationExample: Sendable, Equatable {
         self.latentCount = latentCount
         stepCount = example.stepCount
         stepTokens = example.stepTexts.map { tokenizer.encode($0) }
+        teacherStepAnchors = Self.stepAnchors(teacher, steps: stepTokens, tokenizer: tokenizer)
+    }
+
+    /// Finds each step's tokens in order after the prompt; the anchor is the position before the
+    /// first digit after the step's last `=` (or its first digit, for a results-only step).
+    static func stepAnchors(_ teacher: EncodedSequence, steps: [[Int]], tokenizer: Tokenizer) -> [Int] {
+        let ids = teacher.ids
+        let equals = tokenizer.id(of: "=")
+        func isDigit(_ id: Int) -> Bool { tokenizer.token(of: id).map { $0.count == 1 && $0.first!.isNumber } ?? false }
+        var anchors: [Int] = [], from = teacher.promptCount
+        for step in steps where !step.isEmpty {
+            guard from + step.count <= teacher.answerAnchor,
+                  let start = (from...(teacher.answerAnchor - step.count)).first(where: { Array(ids[$0..<($0 + step.count)]) == step })
+            else { break }
+            let afterEquals = step.lastIndex { $0 == equals }.map { $0 + 1 } ?? 0
+            guard let digit = step[afterEquals...].firstIndex(where: isDigit), start + digit > 0 else { break }
+            anchors.append(start + digit - 1)
+            from = start + step.count
+        }
+        return anchors
+    }
+}
+
+/// Which reasoning step each latent step's input vector must decode under step supervision.
+public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
+    /// Latent input k (1…n) decodes step min(k, S): the pass before it computes step k's result,
+    /// and inputs past the last step repeat it.
+    case next
+    /// Step j (1…S) is decoded at latent input ⌈n·j / S⌉, and inputs in between are free: each
+    /// step gets n / S passes to compute, and the last input holds the last step.
+    case spread
+
+    /// The 0-based step that 0-based latent input `latent` of `count` decodes, for an example of
+    /// `steps` steps; nil when that input is free.
+    public func step(latent: Int, of count: Int, steps: Int) -> Int? {
+        guard steps > 0, count > 0 else { return nil }
+        switch self {
+        case .next:
+            return min(latent, steps - 1)
+        case .spread:
+            // Input k (1-based) holds step j when k = ⌈count·j / steps⌉.
+            let k = latent + 1
+            for j in 1...steps where (count * j + steps - 1) / steps == k { return j - 1 }
+            return nil
+        }
     }
 }
 
@@ -61,11 +110,18 @@ public struct DistillationBatch {
     public let stepTokens: TokenBatch?
     public let stepRows: [Int]
     public let stepTargets: [Int]
+    /// Per-step hidden-state alignment (built with `stepSupervision`): pairs of a teacher
+    /// anchor row `b·T + position` (``DistillationExample/teacherStepAnchors``) and the student
+    /// pass that produces the latent input decoding that step — `pass` −1 is the prompt chunk
+    /// (row b at its last column), pass k ≥ 0 is latent chunk k (row b).
+    public let stepAnchors: [(teacherRow: Int, pass: Int, example: Int)]
     public var size: Int { prompt.batchSize }
 
-    /// `stepSupervision` builds the step-level rows (only needed when the step loss is on).
+    /// `stepSupervision` builds the step-level rows (only needed when the step loss is on),
+    /// placed on the latent steps by `alignment`.
     /// - Precondition: `examples` is non-empty and all share one latent count.
-    public init(_ examples: [DistillationExample], tokenizer: Tokenizer, stepSupervision: Bool = false) {
+    public init(_ examples: [DistillationExample], tokenizer: Tokenizer, stepSupervision: Bool = false,
+                alignment: StepAlignment = .next) {
         precondition(!examples.isEmpty, "DistillationBatch needs examples")
         let n = examples[0].latentCount
         precondition(examples.allSatisfy { $0.latentCount == n }, "DistillationBatch: mixed latent counts")
@@ -96,16 +152,22 @@ public struct DistillationBatch {
         for (b, row) in tails.enumerated() { for i in 0..<(row.count - 1) { tt[b * t + i] = row[i + 1] } }
         tailTargets = tt
         tailAnchors = examples.enumerated().map { $0 * t + ($1.student.answerAnchor - $1.student.latentPositions!.upperBound) }
+        var anchors: [(teacherRow: Int, pass: Int, example: Int)] = []
         var rows: [Int] = [], texts: [[Int]] = []
         for k in 0..<(stepSupervision ? n : 0) {
             for (b, e) in examples.enumerated() where e.stepCount > 0 {
-                let text = e.stepTokens[min(k, e.stepCount - 1)]
+                guard let step = alignment.step(latent: k, of: n, steps: e.stepCount) else { continue }
+                if step < e.teacherStepAnchors.count, k == 0 || alignment.step(latent: k - 1, of: n, steps: e.stepCount) != step {
+                    anchors.append((b * teacher.inputs.length + e.teacherStepAnchors[step], k - 1, b))
+                }
+                let text = e.stepTokens[step]
                 guard !text.isEmpty else { continue }
                 rows.append(k * examples.count + b)
                 texts.append(text)
             }
         }
         stepRows = rows
+        stepAnchors = anchors
         if texts.isEmpty {
             (stepTokens, stepTargets) = (nil, [])
         } else {
@@ -127,25 +189,37 @@ public struct DistillationLoss {
     public let distillation: Double
     /// Cross-entropy of decoding each latent step's reasoning step (0 unless `stepWeight` > 0).
     public let stepCE: Double
+    /// Per-step hidden-state distance (0 unless `stepDistillWeight` > 0).
+    public let stepDistillation: Double
     /// Mean norm of the latent input vector at each step 1…n (averaged over rows).
     public let latentNorms: [Double]
 
     /// Runs the teacher and student passes of `batch` through `model`.
     public static func compute(
         model: LatentModel, batch: DistillationBatch, distillWeight: Float = 20,
-        teacherWeight: Float = 1, studentWeight: Float = 1, stepWeight: Float = 0
+        teacherWeight: Float = 1, studentWeight: Float = 1, stepWeight: Float = 0, stepDistillWeight: Float = 0
     ) throws -> DistillationLoss {
         let base = model.base
         let (d, v) = (base.configuration.dimension, base.configuration.vocabularySize)
         let b = batch.size
-        // Teacher pass.
-        let teacherOut = try base.forward(batch.teacher.inputs, hiddenRows: batch.teacherAnchors)
-        let teacherLogits = model.maskedLogits(teacherOut.logits, binary: [Bool](repeating: false, count: batch.teacher.targets.count))
-        let ceT = ModelOps.crossEntropy(logits: teacherLogits, targets: batch.teacher.targets)
+        // Per-step alignment pairs, grouped by student pass (−1: the prompt chunk).
+        let aligned = stepDistillWeight > 0 ? batch.stepAnchors.sorted { ($0.pass, $0.example) < ($1.pass, $1.example) } : []
+        func studentRows(pass: Int, width: Int, last: Int) -> [Int]? {
+            let rows = aligned.filter { $0.pass == pass }.map { $0.example * width + last }
+            return rows.isEmpty ? nil : rows
+        }
+        // Teacher pass, skipped when neither its cross-entropy nor its states are used.
+        let teacherOut = teacherWeight > 0 || distillWeight > 0 || !aligned.isEmpty
+            ? try base.forward(batch.teacher.inputs, hiddenRows: batch.teacherAnchors + aligned.map(\.teacherRow)) : nil
+        let ceT = teacherOut.map {
+            ModelOps.crossEntropy(logits: model.maskedLogits($0.logits, binary: [Bool](repeating: false, count: batch.teacher.targets.count)),
+                                  targets: batch.teacher.targets)
+        } ?? Tensor(scalar: 0)
         // Student pass, chunked through a differentiable cache.
         let cache = KeyValueCache(for: base, batchSize: b, starts: batch.prompt.starts)
         let p = batch.prompt.length
-        let promptOut = try base.forward(batch.prompt, cache: cache)
+        let promptOut = try base.forward(batch.prompt, cache: cache, hiddenRows: studentRows(pass: -1, width: p, last: p - 1))
+        var alignedStates = promptOut.layerStates.map { [$0] }
         var logitParts = [model.maskedLogits(promptOut.logits, binary: (0..<(b * p)).map { $0 % p == p - 1 }).reshaped([b * p, v])]
         var targets = batch.promptTargets
         var h = ModelOps.gatherRows(promptOut.hidden, rows: (0..<b).map { $0 * p + p - 1 })
@@ -155,7 +229,12 @@ public struct DistillationLoss {
             let x = model.filter(h)
             latentInputs.append(x)
             norms.append(rowNormMean(x, d))
-            let out = try base.forward(embeddings: x.reshaped([b, 1, d]), starts: batch.prompt.starts, cache: cache)
+            let out = try base.forward(embeddings: x.reshaped([b, 1, d]), starts: batch.prompt.starts, cache: cache,
+                                       hiddenRows: studentRows(pass: k, width: 1, last: 0))
+            for (l, state) in out.layerStates.enumerated() {
+                if alignedStates.count <= l { alignedStates.append([]) }
+                alignedStates[l].append(state)
+            }
             logitParts.append(model.maskedLogits(out.logits, binary: [Bool](repeating: true, count: b)).reshaped([b, v]))
             targets += [Int](repeating: k + 1 < batch.latentCount ? model.tokens.continue : model.tokens.stop, count: b)
             h = out.hidden.reshaped([b, d])
@@ -165,16 +244,17 @@ public struct DistillationLoss {
             .reshaped([batch.tailTargets.count, v]))
         targets += batch.tailTargets
         let ceS = ModelOps.crossEntropy(logits: concat(logitParts, axis: 0), targets: targets)
-        // Distillation at the answer anchor, every block.
-        var distill: Tensor? = nil
-        for (s, t) in zip(tailOut.layerStates, teacherOut.layerStates) {
-            let target = t.detached()
-            let term = smoothL1(s, target) * (1 / (standardDeviation(target) + 1e-8))
-            distill = distill.map { $0 + term } ?? term
-        }
-        let layers = Float(max(1, tailOut.layerStates.count))
-        let dist = (distill ?? Tensor(scalar: 0)) * (1 / layers)
+        // Distillation at the answer anchor, every block (the teacher's first b state rows).
+        let teacherStates = (teacherOut?.layerStates ?? []).map { $0.detached() }
+        let dist = layerDistance(tailOut.layerStates, teacherStates.map { ModelOps.gatherRows($0, rows: Array(0..<b)) })
         var total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight
+        var stepDistill = 0.0
+        if !aligned.isEmpty {
+            let rows = Array(b..<(b + aligned.count))
+            let term = layerDistance(alignedStates.map { concat($0, axis: 0) }, teacherStates.map { ModelOps.gatherRows($0, rows: rows) })
+            total = total + term * stepDistillWeight
+            stepDistill = Double(term.item)
+        }
         var stepCE = 0.0
         if stepWeight > 0, let steps = batch.stepTokens {
             let ce = try stepLoss(model: model, inputs: concat(latentInputs, axis: 0), rows: batch.stepRows,
@@ -183,7 +263,17 @@ public struct DistillationLoss {
             stepCE = Double(ce.item)
         }
         return DistillationLoss(total: total, teacherCE: Double(ceT.item), studentCE: Double(ceS.item),
-                                distillation: Double(dist.item), stepCE: stepCE, latentNorms: norms)
+                                distillation: Double(dist.item), stepCE: stepCE, stepDistillation: stepDistill, latentNorms: norms)
+    }
+
+    /// Mean over blocks of smooth-L1(student, target) ÷ (std(target) + 1e-8); 0 without blocks.
+    static func layerDistance(_ student: [Tensor], _ target: [Tensor]) -> Tensor {
+        var sum: Tensor? = nil
+        for (s, t) in zip(student, target) {
+            let term = smoothL1(s, t) * (1 / (standardDeviation(t) + 1e-8))
+            sum = sum.map { $0 + term } ?? term
+        }
+        return (sum ?? Tensor(scalar: 0)) * (1 / Float(max(1, min(student.count, target.count))))
     }
 
     /// Step-level supervision (after SIM-CoT, Wei et al. 2025): the shared model, given only a
@@ -207,7 +297,7 @@ public struct DistillationLoss {
 
     /// The figures of a batch computed in shards: each weighted by its share of the rows.
     struct Summary {
-        let total, teacherCE, studentCE, distillation, stepCE: Double
+        let total, teacherCE, studentCE, distillation, stepCE, stepDistillation: Double
         let latentNorms: [Double]
 
         init(_ parts: [DistillationLoss], shares: [Double]) {
@@ -219,6 +309,7 @@ public struct DistillationLoss {
             studentCE = weighted(\.studentCE)
             distillation = weighted(\.distillation)
             stepCE = weighted(\.stepCE)
+            stepDistillation = weighted(\.stepDistillation)
             let steps = parts.map(\.latentNorms.count).max() ?? 0
             latentNorms = (0..<steps).map { k in weighted { k < $0.latentNorms.count ? $0.latentNorms[k] : 0 } }
         }

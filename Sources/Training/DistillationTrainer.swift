@@ -65,6 +65,12 @@ public enum DistillationTrainer {
         /// Weight of step-level supervision (DistillationLoss.stepLoss): latent step k's input
         /// vector must decode reasoning step min(k, steps). 0 (the paper's recipe) turns it off.
         public var stepWeight: Double = 0
+        /// Which latent step decodes which reasoning step under step supervision.
+        public var stepAlignment: StepAlignment = .next
+        /// Weight of per-step hidden-state alignment: the student pass that produces the latent
+        /// input of step j matches, in every block, the teacher's states where it computes step
+        /// j's result (DistillationBatch.stepAnchors). 0 turns it off.
+        public var stepDistillWeight: Double = 0
         /// Fraction of the run spent in Coconut-style curriculum stages before the all-latent
         /// objective: with K the largest step count of the data, stage s = 1…K−1 writes steps
         /// s+1… as text after the latent steps, each for curriculum/(K−1) of the run. 0: off.
@@ -95,7 +101,8 @@ public enum DistillationTrainer {
             guard epochs.isFinite, epochs > 0 else { throw bad("epochs must be a positive number, got \(epochs)") }
             guard learningRate.isFinite, learningRate > 0 else { throw bad("lr must be positive, got \(learningRate)") }
             guard batchSize > 0, batchesPerChunk > 0, warmupSteps >= 0 else { throw bad("batch must be at least 1, got \(batchSize)") }
-            guard distillWeight >= 0, teacherWeight >= 0, studentWeight >= 0, stepWeight >= 0, stepWeight.isFinite else { throw bad("loss weights must be ≥ 0") }
+            guard distillWeight >= 0, teacherWeight >= 0, studentWeight >= 0, stepWeight >= 0, stepWeight.isFinite,
+                  stepDistillWeight >= 0, stepDistillWeight.isFinite else { throw bad("loss weights must be ≥ 0") }
             guard curriculum >= 0, curriculum < 1 else { throw bad("curriculum must be a fraction of the run in 0 ..< 1, got \(curriculum)") }
             guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
             guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
@@ -179,7 +186,7 @@ public enum DistillationTrainer {
         var guardState = DivergenceGuard(model: model, optimizer: optimizer(for: model, parameters: p), parameters: p)
         var run = TrainingRun()
         var series: [String: [Double]] = [:]
-        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "step_ce", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
+        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "step_ce", "step_distill", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
         var normSums: [Double] = [], normCounts: [Int] = []
         let clock = ContinuousClock()
         let start = clock.now
@@ -227,14 +234,15 @@ public enum DistillationTrainer {
             }
             let indices = plans.batches[step % plans.batches.count]
             let batches = Sharding.shards(indices, workers: parallel.workers).map {
-                DistillationBatch($0.map { examples[$0] }, tokenizer: tokenizer, stepSupervision: p.stepWeight > 0)
+                DistillationBatch($0.map { examples[$0] }, tokenizer: tokenizer, stepSupervision: p.stepWeight > 0 || p.stepDistillWeight > 0,
+                                  alignment: p.stepAlignment)
             }
             step += 1
             guardState.optimizer.zeroGrad()
             let parts = try parallel.map(batches) { m, batch in
                 try DistillationLoss.compute(model: m, batch: batch, distillWeight: Float(p.distillWeight),
                                              teacherWeight: Float(p.teacherWeight), studentWeight: Float(p.studentWeight),
-                                             stepWeight: Float(p.stepWeight))
+                                             stepWeight: Float(p.stepWeight), stepDistillWeight: Float(p.stepDistillWeight))
             }
             let shares = batches.map { Double($0.size) / Double(indices.count) }
             let loss = DistillationLoss.Summary(parts, shares: shares)
@@ -289,6 +297,7 @@ public enum DistillationTrainer {
             series["ce_student"]!.append(loss.studentCE)
             series["distill"]!.append(loss.distillation)
             series["step_ce"]!.append(loss.stepCE)
+            series["step_distill"]!.append(loss.stepDistillation)
             if stages > 1 { series["stage", default: []].append(Double(min(stage, stages))) }
             series["latent_norm"]!.append(loss.latentNorms.isEmpty ? 0 : loss.latentNorms.reduce(0, +) / Double(loss.latentNorms.count))
             if onEvent(.step(report)) == .stop { stopRequested = true }

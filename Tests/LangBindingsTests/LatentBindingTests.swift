@@ -28,6 +28,11 @@ import Testing
         // The extensions: step-level supervision, a curriculum, random batches.
         s.ok("x = distill(m, d, latent: 2, steps: 4, batch: 4, warmup: 1, step_weight: 1, curriculum: 0.5, length_sorted: false)")
         #expect(s.ok("[min(x.metrics.step_ce) > 0, x.metrics.stage[0] < x.metrics.stage[3]]") == "[true, true]")
+        // Spread alignment, per-step hidden-state alignment, no teacher pass.
+        s.ok("y = distill(m, d, latent: 3, steps: 2, batch: 4, warmup: 1, step_weight: 1, step_align: \"spread\", step_distill: 5)")
+        #expect(s.ok("[min(y.metrics.step_ce) > 0, min(y.metrics.step_distill) > 0]") == "[true, true]")
+        s.ok("z = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, step_weight: 1, teacher_weight: 0, weight: 0)")
+        #expect(s.ok("[max(z.metrics.ce_teacher), max(z.metrics.distill), max(z.metrics.step_distill)]") == "[0, 0, 0]")
     }
 
     @Test func latentEvaluationCountsLatentStepsPlusTwo() {
@@ -74,6 +79,10 @@ import Testing
         #expect(s.fails("distill(m, d, drop_last: 1)", "TypeError").contains("distill: argument 'drop_last'"))
         #expect(s.fails("distill(m, d, step_weight: -1)", "ValueError").contains("distill: argument 'step_weight'"))
         #expect(s.fails("distill(m, d, curriculum: 1)", "ValueError").contains("distill: argument 'curriculum'"))
+        #expect(s.fails("distill(m, d, step_align: \"diagonal\")", "ValueError").contains("must be \"next\" or \"spread\", got \"diagonal\""))
+        #expect(s.fails("distill(m, d, step_align: 2)", "TypeError").contains("distill: argument 'step_align'"))
+        #expect(s.fails("distill(m, d, teacher_weight: -1)", "ValueError").contains("distill: argument 'teacher_weight'"))
+        #expect(s.fails("distill(m, d, step_distill: -0.5)", "ValueError").contains("distill: argument 'step_distill'"))
         #expect(s.fails("distill(m, d, length_sorted: \"yes\")", "TypeError").contains("distill: argument 'length_sorted'"))
         #expect(s.ok("m.latent") == "false")
     }

@@ -1,0 +1,133 @@
+import Datasets
+import Models
+import TensorCore
+import Testing
+@testable import Training
+
+/// Where step supervision puts each reasoning step on the latent steps, and the teacher pass
+/// that is skipped when nothing uses it.
+@Suite struct StepAlignmentTests {
+    /// The 1-based latent inputs that decode each 1-based step, for `count` latents and `steps` steps.
+    func placement(_ a: StepAlignment, count: Int, steps: Int) -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for k in 0..<count { if let s = a.step(latent: k, of: count, steps: steps) { out[k + 1] = s + 1 } }
+        return out
+    }
+
+    @Test func nextDecodesStepKThenRepeatsTheLast() {
+        #expect(placement(.next, count: 6, steps: 4) == [1: 1, 2: 2, 3: 3, 4: 4, 5: 4, 6: 4])
+        #expect(placement(.next, count: 6, steps: 1) == [1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1])
+        #expect(placement(.next, count: 0, steps: 2).isEmpty)
+    }
+
+    @Test func spreadPutsStepJAtTheCeilingOfNJOverSAndTheLastStepLast() {
+        #expect(placement(.spread, count: 6, steps: 1) == [6: 1])
+        #expect(placement(.spread, count: 6, steps: 2) == [3: 1, 6: 2])
+        #expect(placement(.spread, count: 6, steps: 3) == [2: 1, 4: 2, 6: 3])
+        #expect(placement(.spread, count: 6, steps: 4) == [2: 1, 3: 2, 5: 3, 6: 4])
+        #expect(placement(.spread, count: 4, steps: 4) == [1: 1, 2: 2, 3: 3, 4: 4], "one latent per step: the same as next")
+        // More steps than latents: a latent takes the first of the steps that land on it.
+        #expect(placement(.spread, count: 2, steps: 3) == [1: 1, 2: 2])
+        #expect(placement(.spread, count: 6, steps: 0).isEmpty)
+    }
+
+    @Test func aSpreadBatchBuildsRowsOnlyForTheChosenLatents() throws {
+        let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
+        let tokenizer = Tokenizer(building: data)
+        let one = try #require(data.first { $0.stepCount == 1 }), three = try #require(data.first { $0.stepCount == 3 })
+        let examples = [one, three].map { DistillationExample($0, tokenizer: tokenizer, latentCount: 6) }
+        let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true, alignment: .spread)
+        // Flat row (k − 1)·2 + b: the 3-step example (b = 1) at latents 2, 4, 6; the 1-step one (b = 0) at 6.
+        #expect(batch.stepRows == [3, 7, 10, 11])
+        let steps = try #require(batch.stepTokens)
+        let expected = [examples[1].stepTokens[0], examples[1].stepTokens[1], examples[0].stepTokens[0], examples[1].stepTokens[2]]
+        for (r, text) in expected.enumerated() {
+            #expect(Array(steps.tokens[(r * steps.length)..<(r * steps.length + text.count)]) == text)
+            #expect(batch.stepTargets[r] == text[0])
+        }
+    }
+
+    @Test func withoutTeacherWeightsTheTeacherPassIsSkipped() throws {
+        let (data, tokenizer, model) = try DistillationTests.setup()
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: 2) }
+        let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true)
+        let full = try DistillationLoss.compute(model: model, batch: batch, stepWeight: 1)
+        let student = try DistillationLoss.compute(model: model, batch: batch, distillWeight: 0, teacherWeight: 0, stepWeight: 1)
+        #expect(full.teacherCE > 0 && full.distillation > 0)
+        #expect(student.teacherCE == 0 && student.distillation == 0)
+        // The student's terms do not depend on the teacher pass.
+        #expect(abs(student.studentCE - full.studentCE) < 1e-6 && abs(student.stepCE - full.stepCE) < 1e-6)
+        #expect(abs(Double(student.total.item) - student.studentCE - student.stepCE) < 1e-4)
+        // With the teacher's cross-entropy weighted, the pass runs again (its distance is reported, unweighted).
+        let teacherOnly = try DistillationLoss.compute(model: model, batch: batch, distillWeight: 0, teacherWeight: 1)
+        #expect(abs(teacherOnly.teacherCE - full.teacherCE) < 1e-6 && abs(teacherOnly.distillation - full.distillation) < 1e-6)
+    }
+}
+
+/// Per-step hidden-state alignment (`step_distill`): where the teacher computes each result, and
+/// the distance against an independent computation.
+@Suite struct StepDistillationTests {
+    @Test func theTeacherAnchorPredictsEachStepsFirstResultDigit() throws {
+        let data = try Dataset.arith(n: 30, steps: 2...3, seed: 4)
+        let tokenizer = Tokenizer(building: data)
+        for example in [data[0], try data.resultsOnly()[0]] {
+            let e = DistillationExample(example, tokenizer: tokenizer, latentCount: 4, dropLastStep: false)
+            #expect(e.teacherStepAnchors.count == example.stepCount)
+            for (j, anchor) in e.teacherStepAnchors.enumerated() {
+                let result = example.steps[j].split(separator: "=").last!.filter(\.isNumber)
+                #expect(tokenizer.token(of: e.teacher.ids[anchor + 1]) == String(result.first!), "step \(j + 1) of \(example.steps)")
+            }
+            // The teacher without its last step has anchors for the written steps only.
+            let dropped = DistillationExample(example, tokenizer: tokenizer, latentCount: 4)
+            #expect(dropped.teacherStepAnchors == Array(e.teacherStepAnchors.dropLast()))
+        }
+    }
+
+    @Test func theDistanceMatchesAReferenceComputation() throws {
+        let (data, tokenizer, model) = try DistillationTests.setup()
+        let n = 2
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: n, dropLastStep: false) }
+        let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true)
+        #expect(!batch.stepAnchors.isEmpty)
+        let plain = try DistillationLoss.compute(model: model, batch: batch)
+        let loss = try DistillationLoss.compute(model: model, batch: batch, stepDistillWeight: 2)
+        #expect(plain.stepDistillation == 0 && loss.stepDistillation > 0)
+        #expect(abs(Double(loss.total.item) - Double(plain.total.item) - 2 * loss.stepDistillation) < 1e-4 * max(1, loss.stepDistillation))
+        // Reference: step j's teacher state at its anchor against the student's state at the
+        // position whose output becomes the latent input that decodes step j (next alignment:
+        // input j − 1, made by the prompt's last position for j = 1, by latent j − 1 after).
+        let base = model.base, d = 16
+        var teacher: [[Float]] = [], student: [[Float]] = []
+        try Autograd.withoutGrad {
+            for e in examples {
+                let t = e.teacher.ids
+                let s = e.student.ids
+                var inputs = base.embed(Array(s[0...e.student.promptCount]), shape: [e.student.promptCount + 1]).scalars
+                var states: [[Float]] = []
+                for _ in 0..<n {
+                    let len = inputs.count / d
+                    let out = try base.forward(embeddings: Tensor(inputs, shape: [1, len, d]), starts: [0], hiddenRows: [len - 1])
+                    states.append(out.layerStates.flatMap(\.scalars))
+                    inputs += model.filter(Tensor(Array(out.hidden.scalars[((len - 1) * d)...]), shape: [1, d])).scalars
+                }
+                for (j, anchor) in e.teacherStepAnchors.enumerated() where j < n {
+                    let out = try base.forward(TokenBatch(rows: [Array(t.dropLast())], padID: 0), hiddenRows: [anchor])
+                    teacher.append(out.layerStates.flatMap(\.scalars))
+                    student.append(states[j])
+                }
+            }
+        }
+        #expect(teacher.count == batch.stepAnchors.count)
+        let layers = model.base.blocks.count
+        var reference = 0.0
+        for l in 0..<layers {
+            let t = teacher.flatMap { Array($0[(l * d)..<((l + 1) * d)]) }.map(Double.init)
+            let s = student.flatMap { Array($0[(l * d)..<((l + 1) * d)]) }.map(Double.init)
+            let smooth = zip(s, t).map { a, b in abs(a - b) < 1 ? 0.5 * (a - b) * (a - b) : abs(a - b) - 0.5 }.reduce(0, +) / Double(t.count)
+            let mean = t.reduce(0, +) / Double(t.count)
+            let std = (t.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(t.count - 1)).squareRoot()
+            reference += smooth / (std + 1e-8) / Double(layers)
+        }
+        #expect(abs(loss.stepDistillation - reference) < 1e-4 * max(1, reference), "\(loss.stepDistillation) vs \(reference)")
+    }
+}
