@@ -121,7 +121,9 @@ enum InferenceBuiltins {
             parameters: [.init("model"), .init("question"), .init("mode", default: "latent"), .init("max_tokens", default: 160)],
             summary: "The model's greedy answer to one question, as a trace {answer, text, latent_steps, stop_probs}; "
                 + "`answer` is the number after \"The answer is:\" (nil when there is none). In latent modes `t.reads` "
-                + "shows what each latent state reads as (the output head's top tokens) and its stop probability.",
+                + "shows what each latent state reads as (the output head's top tokens), its stop probability, and "
+                + "what the model writes from the latent vector it hands on (`writes`: after `distill(…, step_weight: 1)`, the "
+                + "intermediate result that latent step carries).",
             example: "t = solve(m, \"Tom has 12 apples and buys 7 more. How many apples does Tom have?\")",
             category: category
         ) { args, _ in
@@ -150,9 +152,10 @@ enum InferenceBuiltins {
                     try LatentEvaluator.solve(model: latent, tokenizer: model.tokenizer, question: question, policy: policy,
                                               maximumAnswerTokens: answerBudget(args, budget))
                 }
-                let reads = zip(trace.steps, trace.topTokenTexts).map { step, texts in
-                    TraceObject.Read(step: step.step, stopProbability: step.stopProbability, tokens: texts,
-                                     probabilities: step.topTokens.map(\.probability))
+                let reads = trace.steps.indices.map { i in
+                    TraceObject.Read(step: trace.steps[i].step, stopProbability: trace.steps[i].stopProbability,
+                                     tokens: trace.topTokenTexts[i], probabilities: trace.steps[i].topTokens.map(\.probability),
+                                     writes: i < trace.writes.count ? trace.writes[i] : "")
                 }
                 return .object(TraceObject(
                     question: question, answer: trace.answer.map(Markup.number), text: trace.text,

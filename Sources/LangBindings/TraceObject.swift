@@ -14,6 +14,8 @@ public final class TraceObject: HostObject {
         public var stopProbability: Double
         public var tokens: [String]
         public var probabilities: [Double]
+        /// What the model writes from the latent vector this position hands on (step lens).
+        public var writes: String = ""
     }
 
     public let question: String
@@ -39,10 +41,10 @@ public final class TraceObject: HostObject {
         self.reads = reads
     }
 
-    /// The `reads` table: step, stop_prob, reads_as (top tokens), probs.
+    /// The `reads` table: step, stop_prob, reads_as (top tokens), probs, writes (step lens).
     var readsTable: Table {
-        Table(columns: ["step", "stop_prob", "reads_as", "probs"], rows: reads.map {
-            [.int($0.step), .number($0.stopProbability), .strings($0.tokens), .numbers($0.probabilities)]
+        Table(columns: ["step", "stop_prob", "reads_as", "probs", "writes"], rows: reads.map {
+            [.int($0.step), .number($0.stopProbability), .strings($0.tokens), .numbers($0.probabilities), .string($0.writes)]
         })
     }
 
@@ -68,7 +70,9 @@ public final class TraceObject: HostObject {
             ("stop_probs", Markup.escape(Value.numbers(stopProbabilities).plainText)),
             ("tokens", "\(tokenCount)"),
         ])
-        if !reads.isEmpty, let table = readsTable.html { out += "\n<p>what each latent state reads as</p>\n" + table }
+        if !reads.isEmpty, let table = readsTable.html {
+            out += "\n<p>what each latent state reads as, and what the model writes from the vector it hands on</p>\n" + table
+        }
         return out
     }
 

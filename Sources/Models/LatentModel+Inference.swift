@@ -36,9 +36,12 @@ public struct LatentStepTrace: Sendable, Equatable {
     public var topTokens: [(id: Int, probability: Double)]
     /// Norm of the latent vector F(h) that was fed at this step (0 for `<START>`).
     public var inputNorm: Double
+    /// F(h) of this position's hidden state: the latent vector the next step is (or would be)
+    /// fed — what ``LatentModel/writtenTokens(from:maximumTokens:until:)`` reads out.
+    public var nextInput: [Float] = []
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.step == b.step && a.stopProbability == b.stopProbability && a.inputNorm == b.inputNorm
+        a.step == b.step && a.stopProbability == b.stopProbability && a.inputNorm == b.inputNorm && a.nextInput == b.nextInput
             && a.topTokens.map(\.id) == b.topTokens.map(\.id) && a.topTokens.map(\.probability) == b.topTokens.map(\.probability)
     }
 }
@@ -122,7 +125,11 @@ extension LatentModel {
                 case .thinking:
                     let (lc, ls) = stopLogits(h)
                     let k = results[r].latentSteps
-                    if trace { results[r].trace.append(Self.traceEntry(step: k, h: h, continue: lc, stop: ls, logits: logits + r * v, v: v, norm: norms[r])) }
+                    if trace {
+                        var entry = Self.traceEntry(step: k, h: h, continue: lc, stop: ls, logits: logits + r * v, v: v, norm: norms[r])
+                        entry.nextInput = Array(UnsafeBufferPointer(start: latent.data + r * d, count: d))
+                        results[r].trace.append(entry)
+                    }
                     let goOn: Bool
                     switch policy {
                     case .adaptive(let cap): goOn = lc >= ls && k < cap

@@ -32,6 +32,10 @@ public struct LatentSolveTrace: Sendable, Equatable {
     public var steps: [LatentStepTrace]
     /// The decoded top-3 tokens of each entry of ``steps``.
     public var topTokenTexts: [[String]]
+    /// Step lens: for each entry of ``steps``, the text the model writes from the latent vector
+    /// that position hands on, alone (``LatentModel/writtenTokens(from:maximumTokens:until:)``,
+    /// up to a closing `>>`) — after step supervision, the intermediate result it carries.
+    public var writes: [String] = []
     public var latentSteps: Int
     /// Total reasoning length (latent steps + 2).
     public var reasoningLength: Int
@@ -114,9 +118,12 @@ public enum LatentEvaluator {
                                    maximumAnswerTokens: maximumAnswerTokens, batchSize: 1, trace: true)[0]
         let text = tokenizer.decode(g.tokens, skipSpecial: true)
         let answer: Double? = if case .number(let x) = AnswerParsing.outcome(of: text) { x } else { nil }
+        let writes = try g.trace.map { entry in
+            tokenizer.decode(try model.writtenTokens(from: entry.nextInput, until: { tokenizer.decode($0).hasSuffix(">>") }))
+        }
         return LatentSolveTrace(
             steps: g.trace, topTokenTexts: g.trace.map { $0.topTokens.map { tokenizer.token(of: $0.id) ?? "?" } },
-            latentSteps: g.latentSteps, reasoningLength: g.reasoningLength, text: text, answer: answer)
+            writes: writes, latentSteps: g.latentSteps, reasoningLength: g.reasoningLength, text: text, answer: answer)
     }
 
     /// Decode steps per second of batch-1 adaptive inference over `questions` (every forward

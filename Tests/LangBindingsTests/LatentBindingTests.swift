@@ -52,6 +52,7 @@ import Testing
         s.ok("t = solve(m, d[0].question, mode: 2)")
         #expect(s.ok("[t.latent_steps, len(t.stop_probs), len(t.reads), t.mode]") == "[2, 3, 3, \"2\"]")
         #expect(s.ok("t.reads[0].step == 0 and len(t.reads[1].reads_as) == 3") == "true")
+        #expect(s.ok("type(t.reads[1].writes)") == "\"string\"")
         #expect(s.ok("t.stop_probs[0] >= 0 and t.stop_probs[0] <= 1") == "true")
         s.ok("u = solve(m, d[0].question)")
         #expect(s.ok("len(u.stop_probs) == u.latent_steps + 1 or u.latent_steps == 16") == "true")
