@@ -221,7 +221,8 @@ public struct DistillationLoss {
         let ceS = ModelOps.crossEntropy(logits: concat(logitParts, axis: 0), targets: targets)
         // Distillation at the answer anchor, every block (the teacher's first b state rows).
         let teacherStates = (teacherOut?.layerStates ?? []).map { $0.detached() }
-        let dist = layerDistance(tailOut.layerStates, teacherStates.map { ModelOps.gatherRows($0, rows: Array(0..<b)) })
+        let answerStates = aligned.isEmpty ? teacherStates : teacherStates.map { ModelOps.gatherRows($0, rows: Array(0..<b)) }
+        let dist = layerDistance(tailOut.layerStates, answerStates)
         var total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight
         var stepDistill = 0.0
         if !aligned.isEmpty {

@@ -16,6 +16,16 @@ import Testing
         return (data, tokenizer, try LatentModel(teacher: teacher, tokenizer: tokenizer, seed: 1))
     }
 
+    /// Mean smooth-L1 (β 1) of `student` against `teacher`, divided by the teacher's unbiased
+    /// standard deviation (+ 1e-8), in Double: one block's distillation term.
+    static func scaledSmoothL1(_ student: [Float], _ teacher: [Float]) -> Double {
+        let t = teacher.map(Double.init), s = student.map(Double.init)
+        let smooth = zip(s, t).map { a, b in abs(a - b) < 1 ? 0.5 * (a - b) * (a - b) : abs(a - b) - 0.5 }.reduce(0, +) / Double(t.count)
+        let mean = t.reduce(0, +) / Double(t.count)
+        let std = (t.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(t.count - 1)).squareRoot()
+        return smooth / (std + 1e-8)
+    }
+
     /// −log softmax(masked row)[target] in Double.
     func maskedCE(_ row: ArraySlice<Float>, target: Int, binary: Bool, tokenizer: Tokenizer) -> Double {
         let v = Array(row).enumerated().map { j, x -> Double in
@@ -69,11 +79,7 @@ import Testing
         let ceS = studentTerms.reduce(0, +) / Double(studentTerms.count)
         var distill = 0.0
         for l in 0..<2 {
-            let t = teacherStates.flatMap { $0[l] }.map(Double.init), s = studentStates.flatMap { $0[l] }.map(Double.init)
-            let smooth = zip(s, t).map { a, b in abs(a - b) < 1 ? 0.5 * (a - b) * (a - b) : abs(a - b) - 0.5 }.reduce(0, +) / Double(t.count)
-            let mean = t.reduce(0, +) / Double(t.count)
-            let std = (t.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(t.count - 1)).squareRoot()
-            distill += smooth / (std + 1e-8) / 2
+            distill += Self.scaledSmoothL1(studentStates.flatMap { $0[l] }, teacherStates.flatMap { $0[l] }) / 2
         }
         #expect(abs(loss.teacherCE - ceT) < 1e-4 * max(1, ceT), "\(loss.teacherCE) vs \(ceT)")
         #expect(abs(loss.studentCE - ceS) < 1e-4 * max(1, ceS), "\(loss.studentCE) vs \(ceS)")

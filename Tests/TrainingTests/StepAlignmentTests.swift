@@ -121,12 +121,8 @@ import Testing
         let layers = model.base.blocks.count
         var reference = 0.0
         for l in 0..<layers {
-            let t = teacher.flatMap { Array($0[(l * d)..<((l + 1) * d)]) }.map(Double.init)
-            let s = student.flatMap { Array($0[(l * d)..<((l + 1) * d)]) }.map(Double.init)
-            let smooth = zip(s, t).map { a, b in abs(a - b) < 1 ? 0.5 * (a - b) * (a - b) : abs(a - b) - 0.5 }.reduce(0, +) / Double(t.count)
-            let mean = t.reduce(0, +) / Double(t.count)
-            let std = (t.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(t.count - 1)).squareRoot()
-            reference += smooth / (std + 1e-8) / Double(layers)
+            let block = (l * d)..<((l + 1) * d)
+            reference += DistillationTests.scaledSmoothL1(student.flatMap { $0[block] }, teacher.flatMap { $0[block] }) / Double(layers)
         }
         #expect(abs(loss.stepDistillation - reference) < 1e-4 * max(1, reference), "\(loss.stepDistillation) vs \(reference)")
     }
