@@ -68,8 +68,8 @@ public enum PreTokenizer {
         return (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
     }
 
-    /// ASCII digits `0-9`.
-    static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+    /// ASCII digits `0-9`: what the tokenizer splits into single-digit tokens.
+    public static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value >= 0x30 && scalar.value <= 0x39
     }
 

@@ -48,7 +48,10 @@ public struct DistillationExample: Sendable, Equatable {
     static func stepAnchors(_ teacher: EncodedSequence, steps: [[Int]], tokenizer: Tokenizer) -> [Int] {
         let ids = teacher.ids
         let equals = tokenizer.id(of: "=")
-        func isDigit(_ id: Int) -> Bool { tokenizer.token(of: id).map { $0.count == 1 && $0.first!.isNumber } ?? false }
+        func isDigit(_ id: Int) -> Bool {
+            guard let token = tokenizer.token(of: id), token.unicodeScalars.count == 1 else { return false }
+            return PreTokenizer.isDigit(token.unicodeScalars.first!)
+        }
         var anchors: [Int] = [], from = teacher.promptCount
         for step in steps where !step.isEmpty {
             guard from + step.count <= teacher.answerAnchor,
