@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // latent: adaptive latent reasoning on the CPU. Modules and their one-way dependencies:
 //
-//   COpenBLAS ← TensorCore ← Models ← Training          (the engine; Datasets feeds Models/Training)
+//   COpenBLAS, CPUKernels ← TensorCore ← Models ← Training   (the engine; Datasets feeds Models/Training)
 //   Plot, Lang, Datasets                               (no project dependencies)
 //   LangBindings ← Lang, Datasets, Models, Training, Plot (the only bridge from language to engine)
 //   Kernel ← Lang (+ swift-crypto);  KernelZMQ ← Kernel, CZeroMQ;  REPL ← Lang, CEdit
@@ -25,7 +25,8 @@ let package = Package(
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // MARK: - Engine
-        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: engineSettings),
+        .target(name: "CPUKernels", swiftSettings: kernelSettings),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPUKernels"], swiftSettings: engineSettings),
         .target(name: "Datasets"),
         .target(name: "Models", dependencies: ["TensorCore", "Datasets"], swiftSettings: engineSettings),
         .target(name: "Training", dependencies: ["TensorCore", "Models", "Datasets"], swiftSettings: engineSettings),
@@ -50,7 +51,7 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CPUKernels"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorCore", "Datasets"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "TensorCore", "Datasets"]),
@@ -74,4 +75,22 @@ var engineSettings: [SwiftSetting] {
     }
     #endif
     return [.unsafeFlags(flags, .when(configuration: .release))]
+}
+
+/// CPUKernels holds only the engine's own matrix kernels and is compiled for AVX-512
+/// (skylake-avx512: F, CD, BW, DQ, VL) in both configurations, so that `swift test` runs the
+/// kernels the release build runs. TensorCore uses them only after checking at run time that
+/// the CPU has AVX-512 (`CPUFeatures`), and calls OpenBLAS otherwise; LATENT_PORTABLE=1 builds
+/// them for the baseline instead (then they are used by tests only).
+var kernelSettings: [SwiftSetting] {
+    var release = ["-Ounchecked", "-wmo"], debug = ["-O"]
+    #if arch(x86_64)
+    if Context.environment["LATENT_PORTABLE"] != "1" {
+        let avx512 = ["-target-cpu", "skylake-avx512", "-D", "LATENT_AVX512"]
+        release += avx512
+        debug += avx512
+    }
+    #endif
+    return [.unsafeFlags(release, .when(configuration: .release)),
+            .unsafeFlags(debug, .when(configuration: .debug))]
 }

@@ -108,7 +108,7 @@ public enum LatentThroughputBenchmark {
             }
         }
         let perStep = max(median(withSteps) - median(without), 1e-9) / Double(o.latentSteps)
-        return Result(engine: "latent (Swift, OpenBLAS)", threads: o.shape.threads, parameters: model.parameterCount,
+        return Result(engine: BLAS.engineDescription, threads: o.shape.threads, parameters: model.parameterCount,
                       latentStepsPerSecond: 1 / perStep, decodeStepsPerSecond: 1 / median(decode))
     }
 }

@@ -92,7 +92,7 @@ public enum ThroughputBenchmark {
         }
         let tokens = Double(o.batchSize * o.sequenceLength)
         return Result(
-            engine: "latent (Swift, OpenBLAS)", threads: o.shape.threads, parameters: model.parameterCount,
+            engine: BLAS.engineDescription, threads: o.shape.threads, parameters: model.parameterCount,
             trainTokensPerSecond: tokens / median(train), inferTokensPerSecond: tokens / median(infer),
             decodeStepsPerSecond: 1 / median(decode))
     }

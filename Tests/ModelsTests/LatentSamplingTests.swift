@@ -15,7 +15,15 @@ import Testing
         let many = (0..<12).map { Self.prompts[$0 % 4] }
         let a = try model.sample(prompts: many, settings: Self.settings, seed: 9)
         let b = try model.sample(prompts: many, settings: Self.settings, seed: 9, batchSize: 5)
-        #expect(a == b)
+        // The same draws; their log-probabilities agree to float rounding only, because products
+        // with a different number of rows may run on different GEMM kernels (OpenBLAS picks its
+        // kernel by size, and products of 32 rows or more run on the engine's packed kernel).
+        #expect(a.map { $0.actions(model.tokens) } == b.map { $0.actions(model.tokens) })
+        #expect(a.map(\.latentSteps) == b.map(\.latentSteps) && a.map(\.endedWithEOS) == b.map(\.endedWithEOS))
+        for (x, y) in zip(a, b) {
+            #expect(zip(x.logProbabilities + x.stopEntropies, y.logProbabilities + y.stopEntropies)
+                .allSatisfy { abs($0 - $1) < 1e-5 })
+        }
         let c = try model.sample(prompts: many, settings: Self.settings, seed: 10)
         #expect(a != c, "another seed draws other completions")
         // The same prompt in different rows draws independently.
