@@ -9,12 +9,13 @@ import COpenBLAS
 import CPUKernels
 import Foundation
 
-/// Thin wrapper over OpenBLAS single-precision GEMM.
+/// The engine's single-precision matrix product: CPUKernels on AVX-512 CPUs, OpenBLAS otherwise.
 public enum BLAS {
     /// Which implementation runs the matrix products.
     public enum Backend: String, Sendable {
-        /// CPUKernels' packed AVX-512 kernel for products of at least `packedMinimumRows`
-        /// rows, OpenBLAS for the smaller ones (matrix-vector products in decoding).
+        /// CPUKernels: `PackedGEMM.gemm` for products of at least `packedMinimumRows` rows,
+        /// `PackedGEMM.rowDot` for fewer rows against a row-major weight (decoding), OpenBLAS
+        /// for the remaining small products (few rows with a transposed A or an untransposed B).
         case packed
         /// OpenBLAS for every product.
         case openBLAS = "openblas"
