@@ -135,14 +135,9 @@ struct Job: @unchecked Sendable {
                 let j0 = p * w, width = min(w, n - j0)
                 var i = rows.lowerBound
                 while i < rows.upperBound {
-                    let left = rows.upperBound - i
-                    let height = left >= 8 ? 8 : (left >= 4 ? 4 : 1)
+                    let height = rows.upperBound - i >= 8 ? 8 : 1
                     let ap = a + i * rs
-                    switch height {
-                    case 8: tile8(ap, rs, ds, bp, tile)
-                    case 4: tile4(ap, rs, ds, bp, tile)
-                    default: tile1(ap, ds, bp, tile)
-                    }
+                    if height == 8 { tile8(ap, rs, ds, bp, tile) } else { tile1(ap, ds, bp, tile) }
                     store(tile, rows: height, row0: i, column0: j0, width: width)
                     i += height
                 }
@@ -204,28 +199,7 @@ struct Job: @unchecked Sendable {
         tile[12] = c60; tile[13] = c61; tile[14] = c70; tile[15] = c71
     }
 
-    /// Four rows: what is left of M after the eight-row tiles, when at least four.
-    @inline(__always)
-    func tile4(_ a: UnsafePointer<Float>, _ rs: Int, _ ds: Int, _ b: UnsafePointer<Float>,
-               _ tile: UnsafeMutablePointer<V16>) {
-        var c00 = V16(), c01 = V16(), c10 = V16(), c11 = V16()
-        var c20 = V16(), c21 = V16(), c30 = V16(), c31 = V16()
-        let a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs
-        var bp = b
-        for kk in 0..<k {
-            let b0 = load16(bp), b1 = load16(bp + 16)
-            bp += 32
-            let o = kk * ds
-            var s = V16(repeating: a0[o]); c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
-            s = V16(repeating: a1[o]); c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
-            s = V16(repeating: a2[o]); c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
-            s = V16(repeating: a3[o]); c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
-        }
-        tile[0] = c00; tile[1] = c01; tile[2] = c10; tile[3] = c11
-        tile[4] = c20; tile[5] = c21; tile[6] = c30; tile[7] = c31
-    }
-
-    /// One row: the last one to three rows of M.
+    /// One row: each of the last one to seven rows of M (a tail the model's shapes never have).
     @inline(__always)
     func tile1(_ a: UnsafePointer<Float>, _ ds: Int, _ b: UnsafePointer<Float>,
                _ tile: UnsafeMutablePointer<V16>) {

@@ -1,5 +1,5 @@
 // The engine's packed GEMM (CPUKernels) against a Double-precision reference: every transpose
-// combination, alpha and beta, row counts that exercise the 8-, 4- and 1-row tiles, column
+// combination, alpha and beta, row counts that exercise the 8- and 1-row tiles, column
 // counts that leave a partial panel, leading dimensions wider than the matrix, and the row
 // split across threads. Plus the CPU-flag parsing that decides whether the kernel may run.
 
@@ -70,7 +70,7 @@ struct PackedGEMMTests {
 
     @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
     func everyTransposeCombination(transposeA: Bool, transposeB: Bool) {
-        // 45 rows = 5 eight-row tiles + one four-row tile + one single row; 70 columns = two
+        // 45 rows = 5 eight-row tiles + 5 single rows; 70 columns = two
         // full panels and a partial one of 6.
         let r = compare(transposeA: transposeA, transposeB: transposeB, m: 45, n: 70, k: 37,
                         alpha: 1, beta: 0, seed: 10)
