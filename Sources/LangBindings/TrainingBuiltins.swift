@@ -60,7 +60,8 @@ enum TrainingBuiltins {
                 + "`drop_last: true` drops the last CoT step from the teacher text, as the paper does. "
                 + "`step_weight` > 0 adds step-level supervision: latent step k's vector must decode reasoning step k "
                 + "(the last step for k past it), so the latents carry the computation; `step_align: \"spread\"` instead puts "
-                + "step j of S at latent step ⌈n·j/S⌉ and leaves the steps in between free, so each step gets n/S passes. "
+                + "step j of S at latent step ⌈n·j/S⌉ and leaves the steps in between free, so each step gets n/S passes; `step_align: \"written\"` supervises only the steps the teacher writes "
+                + "(all but the last; latent k decodes step min(k, S − 1)) and leaves the last result to the answer text. "
                 + "`step_distill` > 0 adds, with that weight, the hidden-state distance at every step: the pass that "
                 + "produces step j's latent must match the teacher's states where it computes step j's result. "
                 + "`teacher_weight` scales the teacher's cross-entropy; with it and `weight` both 0 the teacher pass is "
@@ -96,10 +97,10 @@ enum TrainingBuiltins {
             switch args["step_align"] {
             case .string(let name):
                 guard let alignment = StepAlignment(rawValue: name) else {
-                    throw args.valueError("step_align", "must be \"next\" or \"spread\", got \"\(name)\"")
+                    throw args.valueError("step_align", "must be \"next\", \"spread\" or \"written\", got \"\(name)\"")
                 }
                 p.stepAlignment = alignment
-            default: throw args.typeError("step_align", expected: "\"next\" or \"spread\"")
+            default: throw args.typeError("step_align", expected: "\"next\", \"spread\" or \"written\"")
             }
             let teacherWeight = try args.number("teacher_weight")
             guard teacherWeight.isFinite, teacherWeight >= 0 else {

@@ -75,7 +75,7 @@ public final class KeyValueCache {
     /// serves several completions. A differentiable cache gives a differentiable copy (gradients
     /// of repeated rows add up); a preallocated one gives a preallocated copy of `capacity`
     /// positions (at least the current length).
-    func repeating(rows: [Int], capacity newCapacity: Int? = nil) -> KeyValueCache {
+    public func repeating(rows: [Int], capacity newCapacity: Int? = nil) -> KeyValueCache {
         let n = rows.count
         let copy = KeyValueCache(batchSize: n, starts: rows.map { starts[$0] }, capacity: capacity.map { _ in max(newCapacity ?? length, length) },
                                  dimension: dimension, layers: keys.count)

@@ -1,10 +1,13 @@
 // The CODI-style distillation loss of one batch (method.md §(c)):
 //   CE(teacher) + CE(student, stop decisions included) + w · mean_l smoothL1(s_l, sg(t_l)) / (std(t_l) + 1e-8)
-// Teacher: `<bos> Question: q <cot without its last step> " The answer is:" " " N <eos>`, one
-// right-padded forward. Student: chunked over a differentiable key/value cache —
-//   chunk 0: `<bos> Question: q <START>`, LEFT-padded so that every row's <START> is the last column;
-//   chunk k (1…n): one position whose input is F(h of the previous position);
-//   chunk n+1: `<END> " The answer is:" " " N`, right-padded (targets end with <eos>).
+// Teacher: `<bos> Question: q <cot without its last step> " The answer is:" " " N <eos>`.
+// Student: `<bos> Question: q <START>`, n latent positions whose input is F(h of the previous
+// position), `<END> " The answer is:" " " N`. Both share the prefix `<bos> Question: q`, which
+// is computed once (SharedPrefix), LEFT-padded so that every row's last question token is the
+// last column, into a differentiable key/value cache; then
+//   teacher: the rest of its text in one right-padded chunk, over a copy of that cache;
+//   student: `<START>` (one position), each latent step (one position), and the answer text
+//   (right-padded, targets end with <eos>), each a chunk over the cache itself.
 // Every row of a batch has the same latent count n (the batcher groups by count), so no row
 // stops early and the recurrence needs no per-row masking.
 // The distillation position in both passes is the standalone " " token before the answer digits
@@ -71,10 +74,6 @@ public struct DistillationBatch {
     public let teacher: TrainingBatch
     /// Flat rows `b·T + anchor` of the teacher's distillation positions.
     public let teacherAnchors: [Int]
-    /// `<bos> q <START>`, left-padded; targets per flat position (<START> after the question, the
-    /// first stop decision at <START>).
-    public let prompt: TokenBatch
-    public let promptTargets: [Int]
     public let latentCount: Int
     /// `<END>` + answer text without `<eos>`, right-padded, with targets and anchor rows.
     public let tail: TokenBatch
@@ -90,10 +89,23 @@ public struct DistillationBatch {
     public let stepTargets: [Int]
     /// Per-step hidden-state alignment (built with `stepSupervision`): pairs of a teacher
     /// anchor row `b·T + position` (``DistillationExample/teacherStepAnchors``) and the student
-    /// pass that produces the latent input decoding that step — `pass` −1 is the prompt chunk
-    /// (row b at its last column), pass k ≥ 0 is latent chunk k (row b).
+    /// pass that produces the latent input decoding that step — `pass` −1 is the `<START>` chunk
+    /// (row b), pass k ≥ 0 is latent chunk k (row b).
     public let stepAnchors: [(teacherRow: Int, pass: Int, example: Int)]
-    public var size: Int { prompt.batchSize }
+    /// The layout of the loss's passes: one prefix pass shared by the teacher and the student.
+    public let shared: SharedPrefix
+    public let padID: Int
+    public var size: Int { shared.prefix.batchSize }
+
+    /// The answer anchors as (row, teacher position).
+    var teacherPositions: [(row: Int, position: Int)] {
+        teacherAnchors.map { teacherPositionOf(row: $0) }
+    }
+
+    /// A flat teacher row `b·T + t` as (b, t).
+    func teacherPositionOf(row: Int) -> (row: Int, position: Int) {
+        (row / teacher.inputs.length, row % teacher.inputs.length)
+    }
 
     /// `stepSupervision` builds the step-level rows (only needed when the step loss is on),
     /// placed on the latent steps by `alignment`.
@@ -104,21 +116,12 @@ public struct DistillationBatch {
         let n = examples[0].latentCount
         precondition(examples.allSatisfy { $0.latentCount == n }, "DistillationBatch: mixed latent counts")
         latentCount = n
+        padID = tokenizer.padID
+        shared = SharedPrefix(examples, padID: tokenizer.padID)
         let teacher = TrainingBatch(examples.map { TrainingSequence(ids: $0.teacher.ids, promptCount: $0.teacher.promptCount) },
                                     padID: tokenizer.padID)
         self.teacher = teacher
         teacherAnchors = examples.enumerated().map { $0 * teacher.inputs.length + $1.teacher.answerAnchor }
-        // Student chunks: ids[0 ..< promptCount + 1] is `<bos> q <START>`; ids[stop...] the tail.
-        let prompts = examples.map { Array($0.student.ids[0...$0.student.promptCount]) }
-        let prompt = TokenBatch(rows: prompts, padID: tokenizer.padID, padding: .left)
-        self.prompt = prompt
-        let p = prompt.length
-        var pt = [Int](repeating: ModelOps.ignoredTarget, count: examples.count * p)
-        for b in examples.indices {
-            pt[b * p + p - 2] = tokenizer.startID
-            pt[b * p + p - 1] = n > 0 ? tokenizer.continueID : tokenizer.stopID
-        }
-        promptTargets = pt
         let tails = examples.map { e -> [Int] in
             let stop = e.student.latentPositions!.upperBound
             return [tokenizer.endID] + e.student.ids[(stop + 1)...]
@@ -180,34 +183,52 @@ public struct DistillationLoss {
         let base = model.base
         let (d, v) = (base.configuration.dimension, base.configuration.vocabularySize)
         let b = batch.size
-        // Per-step alignment pairs, grouped by student pass (−1: the prompt chunk).
+        // Per-step alignment pairs, grouped by student pass (−1: the `<START>` chunk).
         let aligned = stepDistillWeight > 0 ? batch.stepAnchors.sorted { ($0.pass, $0.example) < ($1.pass, $1.example) } : []
         func studentRows(pass: Int, width: Int, last: Int) -> [Int]? {
             let rows = aligned.filter { $0.pass == pass }.map { $0.example * width + last }
             return rows.isEmpty ? nil : rows
         }
-        // Teacher pass, skipped when neither its cross-entropy nor its states are used.
-        let teacherOut = teacherWeight > 0 || distillWeight > 0 || !aligned.isEmpty
-            ? try base.forward(batch.teacher.inputs, hiddenRows: batch.teacherAnchors + aligned.map(\.teacherRow)) : nil
-        let ceT = teacherOut.map {
-            ModelOps.crossEntropy(logits: model.maskedLogits($0.logits, binary: [Bool](repeating: false, count: batch.teacher.targets.count)),
-                                  targets: batch.teacher.targets)
-        } ?? Tensor(scalar: 0)
-        // Student pass, chunked through a differentiable cache.
-        let cache = KeyValueCache(for: base, batchSize: b, starts: batch.prompt.starts)
-        let p = batch.prompt.length
-        let promptOut = try base.forward(batch.prompt, cache: cache, hiddenRows: studentRows(pass: -1, width: p, last: p - 1))
-        var alignedStates = promptOut.layerStates.map { [$0] }
-        var logitParts = [model.maskedLogits(promptOut.logits, binary: (0..<(b * p)).map { $0 % p == p - 1 }).reshaped([b * p, v])]
-        var targets = batch.promptTargets
-        var h = ModelOps.gatherRows(promptOut.hidden, rows: (0..<b).map { $0 * p + p - 1 })
+        // One pass over the shared prefix `<bos> Question: q` (SharedPrefix); its last column
+        // predicts the teacher's first CoT token and the student's <START>.
+        let shared = batch.shared
+        let cache = KeyValueCache(for: base, batchSize: b, starts: shared.prefix.starts)
+        let runTeacher = teacherWeight > 0 || distillWeight > 0 || !aligned.isEmpty
+        // Teacher positions whose states are needed: the answer anchors, then the step anchors.
+        let teacherPositions = batch.teacherPositions + aligned.map { batch.teacherPositionOf(row: $0.teacherRow) }
+        let stateRows = runTeacher ? shared.stateRows(teacherPositions) : (rest: [], prefix: [], order: [])
+        let prefixOut = try base.forward(shared.prefix, cache: cache, hiddenRows: stateRows.prefix.isEmpty ? nil : stateRows.prefix,
+                                         lastPositionOnly: true)
+        let prefixLogits = model.maskedLogits(prefixOut.logits, binary: [Bool](repeating: false, count: b)).reshaped([b, v])
+        // Teacher pass: the CoT after the prefix, over a copy of the prefix's cache; skipped when
+        // neither its cross-entropy nor its states are used.
+        var ceT = Tensor(scalar: 0)
+        var teacherStates: [Tensor] = []
+        if runTeacher {
+            let rest = shared.teacherRest
+            let active = shared.teacherRestTargets.indices.filter { shared.teacherRestTargets[$0] != ModelOps.ignoredTarget }
+            let out = try base.forward(rest, cache: cache.repeating(rows: Array(0..<b)), hiddenRows: stateRows.rest, logitRows: active)
+            let logits = model.maskedLogits(out.logits, binary: [Bool](repeating: false, count: active.count))
+            ceT = ModelOps.crossEntropy(logits: concat([prefixLogits, logits], axis: 0),
+                                        targets: shared.teacherFirstTargets + active.map { shared.teacherRestTargets[$0] })
+            teacherStates = SharedPrefix.teacherStates(rest: out.layerStates, prefix: prefixOut.layerStates, order: stateRows.order)
+        }
+        // Student pass: <START>, the latent steps and the answer, chunked through the prefix's
+        // differentiable cache.
+        let startOut = try base.forward(TokenBatch(rows: [[Int]](repeating: [model.tokens.start], count: b), padID: batch.padID),
+                                        cache: cache, hiddenRows: studentRows(pass: -1, width: 1, last: 0))
+        var alignedStates = startOut.layerStates.map { [$0] }
+        var logitParts = [prefixLogits, model.maskedLogits(startOut.logits, binary: [Bool](repeating: true, count: b)).reshaped([b, v])]
+        var targets = [Int](repeating: model.tokens.start, count: b)
+            + [Int](repeating: batch.latentCount > 0 ? model.tokens.continue : model.tokens.stop, count: b)
+        var h = startOut.hidden.reshaped([b, d])
         var norms: [Double] = []
         var latentInputs: [Tensor] = []
         for k in 0..<batch.latentCount {
             let x = model.filter(h)
             latentInputs.append(x)
             norms.append(rowNormMean(x, d))
-            let out = try base.forward(embeddings: x.reshaped([b, 1, d]), starts: batch.prompt.starts, cache: cache,
+            let out = try base.forward(embeddings: x.reshaped([b, 1, d]), starts: cache.starts, cache: cache,
                                        hiddenRows: studentRows(pass: k, width: 1, last: 0))
             for (l, state) in out.layerStates.enumerated() {
                 if alignedStates.count <= l { alignedStates.append([]) }
@@ -217,13 +238,12 @@ public struct DistillationLoss {
             targets += [Int](repeating: k + 1 < batch.latentCount ? model.tokens.continue : model.tokens.stop, count: b)
             h = out.hidden.reshaped([b, d])
         }
-        let tailOut = try base.forward(batch.tail, cache: cache, hiddenRows: batch.tailAnchors)
-        logitParts.append(model.maskedLogits(tailOut.logits, binary: [Bool](repeating: false, count: batch.tailTargets.count))
-            .reshaped([batch.tailTargets.count, v]))
-        targets += batch.tailTargets
+        let tailActive = batch.tailTargets.indices.filter { batch.tailTargets[$0] != ModelOps.ignoredTarget }
+        let tailOut = try base.forward(batch.tail, cache: cache, hiddenRows: batch.tailAnchors, logitRows: tailActive)
+        logitParts.append(model.maskedLogits(tailOut.logits, binary: [Bool](repeating: false, count: tailActive.count)))
+        targets += tailActive.map { batch.tailTargets[$0] }
         let ceS = ModelOps.crossEntropy(logits: concat(logitParts, axis: 0), targets: targets)
         // Distillation at the answer anchor, every block (the teacher's first b state rows).
-        let teacherStates = (teacherOut?.layerStates ?? []).map { $0.detached() }
         let answerStates = aligned.isEmpty ? teacherStates : teacherStates.map { ModelOps.gatherRows($0, rows: Array(0..<b)) }
         let dist = layerDistance(tailOut.layerStates, answerStates)
         var total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight

@@ -270,7 +270,7 @@ public enum DistillationTrainer {
             applied += 1
             guardState.record(value, appliedSteps: applied)
             let batchTokens = batches.reduce(0) { sum, batch in
-                sum + batch.teacher.tokens + batch.prompt.lengths.reduce(0, +) + batch.size * batch.latentCount
+                sum + batch.teacher.tokens + batch.shared.prefix.lengths.reduce(0, +) + batch.size * (batch.latentCount + 1)
                     + batch.tail.lengths.reduce(0, +)
             }
             let targetTokens = batches.reduce(0) { sum, batch in

@@ -9,6 +9,10 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
     /// Step j (1…S) is decoded at latent input ⌈n·j / S⌉, and inputs in between are free: each
     /// step gets n / S passes to compute, and the last input holds the last step.
     case spread
+    /// Latent input k decodes step min(k, S − 1) of the S − 1 steps the teacher writes when it
+    /// drops its last step: the latents carry the intermediate results and the answer text
+    /// computes the last one, as the teacher's answer does. A 1-step example's inputs are free.
+    case written
 
     /// The 0-based step that 0-based latent input `latent` of `count` decodes, for an example of
     /// `steps` steps; nil when that input is free.
@@ -22,6 +26,8 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
             let k = latent + 1
             for j in 1...steps where (count * j + steps - 1) / steps == k { return j - 1 }
             return nil
+        case .written:
+            return steps > 1 ? min(latent, steps - 2) : nil
         }
     }
 }

@@ -89,6 +89,41 @@ import Testing
         #expect(distill > 0 && loss.latentNorms.count == n)
     }
 
+    @Test func theSharedPrefixPassGivesTheGradientOfTheWholeLoss() throws {
+        // One prefix pass feeds the teacher (through a copy of its cache) and the student: the
+        // gradient must be the sum of both continuations' — checked against finite differences.
+        // The distances hold the teacher's states fixed (stop-gradient), which finite differences
+        // cannot, so they are off here; their values are checked against references above.
+        let (data, tokenizer, model) = try Self.setup(3, layers: 1)
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: 2) }
+        let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true)
+        #expect(!batch.stepAnchors.isEmpty)
+        let base = model.base
+        let report = GradCheck.check([base.blocks[0].key, base.blocks[0].value, base.embedding], epsilon: 3e-3,
+                                     absoluteTolerance: 3e-3, relativeTolerance: 3e-2) {
+            try! DistillationLoss.compute(model: model, batch: batch, distillWeight: 0, stepWeight: 0.5).total
+        }
+        #expect(report.passed && report.checked > 0, "\(report)")
+    }
+
+    @Test func teacherPositionsMapToTheRestOrThePrefixEnd() throws {
+        let (data, tokenizer, _) = try Self.setup()
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: 1) }
+        let shared = DistillationBatch(examples, tokenizer: tokenizer).shared
+        let p0 = examples[0].teacher.promptCount, width = shared.prefix.length, rest = shared.teacherRest.length
+        #expect(shared.prefix.lengths == examples.map(\.teacher.promptCount))
+        #expect(shared.teacherFirstTargets[1] == examples[1].teacher.ids[examples[1].teacher.promptCount])
+        #expect(shared.place(row: 0, position: p0) == .rest(0))
+        #expect(shared.place(row: 1, position: examples[1].teacher.promptCount + 2) == .rest(rest + 2))
+        #expect(shared.place(row: 1, position: examples[1].teacher.promptCount - 1) == .prefixEnd(1))
+        let rows = shared.stateRows([(0, p0 + 1), (1, examples[1].teacher.promptCount - 1), (0, p0)])
+        #expect(rows.rest == [1, 0] && rows.prefix == [2 * width - 1] && rows.order == [0, 2, 1])
+        // The rest's targets are the teacher's next tokens; padding carries none.
+        let t1 = examples[1].teacher.ids, p1 = examples[1].teacher.promptCount
+        #expect(Array(shared.teacherRestTargets[rest..<(rest + t1.count - p1 - 1)]) == Array(t1[(p1 + 1)...]))
+        #expect(shared.teacherRestTargets[(rest + t1.count - p1 - 1)..<(2 * rest)].allSatisfy { $0 == ModelOps.ignoredTarget })
+    }
+
     @Test func stepSupervisionRowsAndTargets() throws {
         let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
         let tokenizer = Tokenizer(building: data)

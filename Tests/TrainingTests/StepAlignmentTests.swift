@@ -31,6 +31,31 @@ import Testing
         #expect(placement(.spread, count: 6, steps: 0).isEmpty)
     }
 
+    @Test func writtenDecodesTheIntermediateStepsAndLeavesTheLastToTheAnswer() {
+        #expect(placement(.written, count: 6, steps: 4) == [1: 1, 2: 2, 3: 3, 4: 3, 5: 3, 6: 3])
+        #expect(placement(.written, count: 6, steps: 2) == [1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1])
+        #expect(placement(.written, count: 6, steps: 1).isEmpty, "a 1-step example has no intermediate result")
+        #expect(placement(.written, count: 2, steps: 4) == [1: 1, 2: 2])
+        #expect(placement(.written, count: 0, steps: 3).isEmpty)
+    }
+
+    @Test func aWrittenBatchSkipsOneStepExamplesAndTheLastStep() throws {
+        let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
+        let tokenizer = Tokenizer(building: data)
+        let one = try #require(data.first { $0.stepCount == 1 }), three = try #require(data.first { $0.stepCount == 3 })
+        let examples = [one, three].map { DistillationExample($0, tokenizer: tokenizer, latentCount: 3) }
+        let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true, alignment: .written)
+        // Flat row (k − 1)·2 + b: only the 3-step example (b = 1), steps 1, 2, 2 at latents 1, 2, 3.
+        #expect(batch.stepRows == [1, 3, 5])
+        let steps = try #require(batch.stepTokens)
+        let expected = [examples[1].stepTokens[0], examples[1].stepTokens[1], examples[1].stepTokens[1]]
+        for (r, text) in expected.enumerated() {
+            #expect(Array(steps.tokens[(r * steps.length)..<(r * steps.length + text.count)]) == text)
+        }
+        // Its step anchors are the teacher's written steps (the last one is dropped).
+        #expect(batch.stepAnchors.map(\.pass) == [-1, 0])
+    }
+
     @Test func aSpreadBatchBuildsRowsOnlyForTheChosenLatents() throws {
         let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
         let tokenizer = Tokenizer(building: data)
