@@ -9,7 +9,7 @@ import Training
 enum InferenceBuiltins {
     static let category = "Inference"
 
-    static var all: [Builtin] { [evaluate, solve] }
+    static var all: [Builtin] { [evaluate, solve, stepLens] }
 
     /// How a model is asked to answer.
     enum Mode {

@@ -47,6 +47,20 @@ import Testing
         #expect(s.ok("evaluate(m, take(d, 2), mode: \"cot\", max_tokens: 4).latent_steps") == "")
     }
 
+    @Test func stepLensTabulatesWhatTheLatentsWriteByStepCount() {
+        let s = distilledSession()
+        s.ok("l = step_lens(m, take(d, 6), mode: 2)")
+        #expect(s.ok("keys(l[0])") == "[\"steps\", \"count\", \"accuracy\", \"first_exact\", \"chain_exact\", \"accuracy_given_chain\", \"answer_is_last_latent\"]")
+        // The last row is every problem; the rows before it split them by step count.
+        #expect(s.ok("l[len(l) - 1].steps") == "\"all\"")
+        #expect(s.ok("l[len(l) - 1].count") == "6")
+        #expect(s.ok("sum(l.count) - l[len(l) - 1].count") == "6")
+        #expect(s.ok("l[len(l) - 1].first_exact >= 0 and l[len(l) - 1].first_exact <= 1") == "true")
+        #expect(s.fails("step_lens(m, take(d, 2), mode: \"cot\")", "ValueError").contains("the step lens reads latent steps"))
+        let plain = tinyModelSession()
+        #expect(plain.fails("step_lens(m, take(d, 2))", "ValueError").contains("needs a model trained with distill"))
+    }
+
     @Test func latentSolveShowsStopProbabilitiesAndReads() {
         let s = distilledSession()
         s.ok("t = solve(m, d[0].question, mode: 2)")
