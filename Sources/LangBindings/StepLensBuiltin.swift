@@ -14,8 +14,8 @@ extension InferenceBuiltins {
                 + "exactly), chain_exact (every intermediate result — all but the last — is written exactly, in order; a "
                 + "1-step problem always counts), accuracy_given_chain (accuracy among those), answer_is_last_latent (the "
                 + "answer is what the last latent writes). Low chain_exact: the chain computes badly; high chain_exact with "
-                + "low accuracy_given_chain: the answer does not use it. One problem at a time (about 15 per second on the "
-                + "benchmark's model), so pass a few hundred (`take`). `mode` is \"latent\" or a forced number of latent steps.",
+                + "low accuracy_given_chain: the answer does not use it. One problem at a time (a few hundred per second on the "
+                + "benchmark's model). `mode` is \"latent\" or a forced number of latent steps.",
             example: "step_lens(m, take(parts.test, 300))",
             category: category
         ) { args, context in
