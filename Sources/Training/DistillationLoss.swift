@@ -71,9 +71,8 @@ public struct DistillationExample: Sendable, Equatable {
 
 /// The inputs of one distillation step, built from examples with one common latent count.
 public struct DistillationBatch {
-    public let teacher: TrainingBatch
-    /// Flat rows `b·T + anchor` of the teacher's distillation positions.
-    public let teacherAnchors: [Int]
+    /// The teacher's distillation position (its answer anchor) in each row.
+    public let answerAnchors: [Int]
     public let latentCount: Int
     /// `<END>` + answer text without `<eos>`, right-padded, with targets and anchor rows.
     public let tail: TokenBatch
@@ -88,24 +87,17 @@ public struct DistillationBatch {
     public let stepRows: [Int]
     public let stepTargets: [Int]
     /// Per-step hidden-state alignment (built with `stepSupervision`): pairs of a teacher
-    /// anchor row `b·T + position` (``DistillationExample/teacherStepAnchors``) and the student
+    /// position of row `example` (``DistillationExample/teacherStepAnchors``) and the student
     /// pass that produces the latent input decoding that step — `pass` −1 is the `<START>` chunk
     /// (row b), pass k ≥ 0 is latent chunk k (row b).
-    public let stepAnchors: [(teacherRow: Int, pass: Int, example: Int)]
+    public let stepAnchors: [(position: Int, pass: Int, example: Int)]
     /// The layout of the loss's passes: one prefix pass shared by the teacher and the student.
     public let shared: SharedPrefix
     public let padID: Int
     public var size: Int { shared.prefix.batchSize }
-
-    /// The answer anchors as (row, teacher position).
-    var teacherPositions: [(row: Int, position: Int)] {
-        teacherAnchors.map { teacherPositionOf(row: $0) }
-    }
-
-    /// A flat teacher row `b·T + t` as (b, t).
-    func teacherPositionOf(row: Int) -> (row: Int, position: Int) {
-        (row / teacher.inputs.length, row % teacher.inputs.length)
-    }
+    /// Tokens the teacher text feeds, and those it predicts.
+    public var teacherTokens: Int { shared.prefix.lengths.reduce(0, +) + shared.teacherRest.lengths.reduce(0, +) }
+    public var teacherTargetTokens: Int { size + shared.teacherRestTargets.filter { $0 != ModelOps.ignoredTarget }.count }
 
     /// `stepSupervision` builds the step-level rows (only needed when the step loss is on),
     /// placed on the latent steps by `alignment`.
@@ -118,10 +110,7 @@ public struct DistillationBatch {
         latentCount = n
         padID = tokenizer.padID
         shared = SharedPrefix(examples, padID: tokenizer.padID)
-        let teacher = TrainingBatch(examples.map { TrainingSequence(ids: $0.teacher.ids, promptCount: $0.teacher.promptCount) },
-                                    padID: tokenizer.padID)
-        self.teacher = teacher
-        teacherAnchors = examples.enumerated().map { $0 * teacher.inputs.length + $1.teacher.answerAnchor }
+        answerAnchors = examples.map(\.teacher.answerAnchor)
         let tails = examples.map { e -> [Int] in
             let stop = e.student.latentPositions!.upperBound
             return [tokenizer.endID] + e.student.ids[(stop + 1)...]
@@ -133,13 +122,13 @@ public struct DistillationBatch {
         for (b, row) in tails.enumerated() { for i in 0..<(row.count - 1) { tt[b * t + i] = row[i + 1] } }
         tailTargets = tt
         tailAnchors = examples.enumerated().map { $0 * t + ($1.student.answerAnchor - $1.student.latentPositions!.upperBound) }
-        var anchors: [(teacherRow: Int, pass: Int, example: Int)] = []
+        var anchors: [(position: Int, pass: Int, example: Int)] = []
         var rows: [Int] = [], texts: [[Int]] = []
         for k in 0..<(stepSupervision ? n : 0) {
             for (b, e) in examples.enumerated() where e.stepCount > 0 {
                 guard let step = alignment.step(latent: k, of: n, steps: e.stepCount) else { continue }
                 if step < e.teacherStepAnchors.count, k == 0 || alignment.step(latent: k - 1, of: n, steps: e.stepCount) != step {
-                    anchors.append((b * teacher.inputs.length + e.teacherStepAnchors[step], k - 1, b))
+                    anchors.append((e.teacherStepAnchors[step], k - 1, b))
                 }
                 let text = e.stepTokens[step]
                 guard !text.isEmpty else { continue }
@@ -195,7 +184,8 @@ public struct DistillationLoss {
         let cache = KeyValueCache(for: base, batchSize: b, starts: shared.prefix.starts)
         let runTeacher = teacherWeight > 0 || distillWeight > 0 || !aligned.isEmpty
         // Teacher positions whose states are needed: the answer anchors, then the step anchors.
-        let teacherPositions = batch.teacherPositions + aligned.map { batch.teacherPositionOf(row: $0.teacherRow) }
+        let teacherPositions = batch.answerAnchors.enumerated().map { (row: $0, position: $1) }
+            + aligned.map { (row: $0.example, position: $0.position) }
         let stateRows = runTeacher ? shared.stateRows(teacherPositions) : (rest: [], prefix: [], order: [])
         let prefixOut = try base.forward(shared.prefix, cache: cache, hiddenRows: stateRows.prefix.isEmpty ? nil : stateRows.prefix,
                                          lastPositionOnly: true)

@@ -270,11 +270,11 @@ public enum DistillationTrainer {
             applied += 1
             guardState.record(value, appliedSteps: applied)
             let batchTokens = batches.reduce(0) { sum, batch in
-                sum + batch.teacher.tokens + batch.shared.prefix.lengths.reduce(0, +) + batch.size * (batch.latentCount + 1)
+                sum + batch.teacherTokens + batch.shared.prefix.lengths.reduce(0, +) + batch.size * (batch.latentCount + 1)
                     + batch.tail.lengths.reduce(0, +)
             }
             let targetTokens = batches.reduce(0) { sum, batch in
-                sum + batch.teacher.targetTokens + batch.tailTargets.filter { $0 != ModelOps.ignoredTarget }.count
+                sum + batch.teacherTargetTokens + batch.tailTargets.filter { $0 != ModelOps.ignoredTarget }.count
             }
             tokens += batchTokens
             for (k, n) in loss.latentNorms.enumerated() {
