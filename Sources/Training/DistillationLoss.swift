@@ -163,11 +163,18 @@ public struct DistillationLoss {
     public let stepDistillation: Double
     /// Mean norm of the latent input vector at each step 1…n (averaged over rows).
     public let latentNorms: [Double]
+    /// Of the rows with supervised steps, the fraction whose latents decode every one of them
+    /// exactly (ChainExactness; nil without step supervision).
+    public let chainExact: Double?
+    /// Rows the answer's cross-entropy and distillation term were computed on (all, unless
+    /// `gateAnswer`).
+    public let answerRows: Int
 
     /// Runs the teacher and student passes of `batch` through `model`.
     public static func compute(
         model: LatentModel, batch: DistillationBatch, distillWeight: Float = 20,
-        teacherWeight: Float = 1, studentWeight: Float = 1, stepWeight: Float = 0, stepDistillWeight: Float = 0
+        teacherWeight: Float = 1, studentWeight: Float = 1, stepWeight: Float = 0, stepDistillWeight: Float = 0,
+        gateAnswer: Bool = false
     ) throws -> DistillationLoss {
         let base = model.base
         let (d, v) = (base.configuration.dimension, base.configuration.vocabularySize)
@@ -228,14 +235,34 @@ public struct DistillationLoss {
             targets += [Int](repeating: k + 1 < batch.latentCount ? model.tokens.continue : model.tokens.stop, count: b)
             h = out.hidden.reshaped([b, d])
         }
-        let tailActive = batch.tailTargets.indices.filter { batch.tailTargets[$0] != ModelOps.ignoredTarget }
+        // Step-level supervision, before the answer: with `gateAnswer` its per-row exactness
+        // decides which rows the answer is trained on.
+        var stepTerm: Tensor? = nil
+        var chain = ChainExactness(rows: [], exact: [], batchSize: b)
+        if stepWeight > 0, let steps = batch.stepTokens {
+            let (ce, exact) = try stepLoss(model: model, inputs: concat(latentInputs, axis: 0), rows: batch.stepRows,
+                                           steps: steps, targets: batch.stepTargets)
+            stepTerm = ce
+            chain = ChainExactness(rows: batch.stepRows, exact: exact, batchSize: b)
+        }
+        let answerRows = gateAnswer ? chain.exactExamples : Array(0..<b)
+        let t = batch.tail.length
+        let tailActive = answerRows.flatMap { row in (row * t..<(row + 1) * t).filter { batch.tailTargets[$0] != ModelOps.ignoredTarget } }
         let tailOut = try base.forward(batch.tail, cache: cache, hiddenRows: batch.tailAnchors, logitRows: tailActive)
-        logitParts.append(model.maskedLogits(tailOut.logits, binary: [Bool](repeating: false, count: tailActive.count)))
-        targets += tailActive.map { batch.tailTargets[$0] }
+        if !tailActive.isEmpty {
+            logitParts.append(model.maskedLogits(tailOut.logits, binary: [Bool](repeating: false, count: tailActive.count)))
+            targets += tailActive.map { batch.tailTargets[$0] }
+        }
         let ceS = ModelOps.crossEntropy(logits: concat(logitParts, axis: 0), targets: targets)
-        // Distillation at the answer anchor, every block (the teacher's first b state rows).
-        let answerStates = aligned.isEmpty ? teacherStates : teacherStates.map { ModelOps.gatherRows($0, rows: Array(0..<b)) }
-        let dist = layerDistance(tailOut.layerStates, answerStates)
+        // Distillation at the answer anchor, every block (the teacher's first b state rows), on
+        // the answer's rows.
+        var answerStates = aligned.isEmpty ? teacherStates : teacherStates.map { ModelOps.gatherRows($0, rows: Array(0..<b)) }
+        var studentStates = tailOut.layerStates
+        if answerRows.count < b {
+            answerStates = answerStates.map { ModelOps.gatherRows($0, rows: answerRows) }
+            studentStates = studentStates.map { ModelOps.gatherRows($0, rows: answerRows) }
+        }
+        let dist = answerRows.isEmpty ? Tensor(scalar: 0) : layerDistance(studentStates, answerStates)
         var total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight
         var stepDistill = 0.0
         if !aligned.isEmpty {
@@ -245,14 +272,13 @@ public struct DistillationLoss {
             stepDistill = Double(term.item)
         }
         var stepCE = 0.0
-        if stepWeight > 0, let steps = batch.stepTokens {
-            let ce = try stepLoss(model: model, inputs: concat(latentInputs, axis: 0), rows: batch.stepRows,
-                                  steps: steps, targets: batch.stepTargets)
+        if let ce = stepTerm {
             total = total + ce * stepWeight
             stepCE = Double(ce.item)
         }
         return DistillationLoss(total: total, teacherCE: Double(ceT.item), studentCE: Double(ceS.item),
-                                distillation: Double(dist.item), stepCE: stepCE, stepDistillation: stepDistill, latentNorms: norms)
+                                distillation: Double(dist.item), stepCE: stepCE, stepDistillation: stepDistill, latentNorms: norms,
+                                chainExact: chain.fraction, answerRows: answerRows.count)
     }
 
     /// Mean over blocks of smooth-L1(student, target) ÷ (std(target) + 1e-8); 0 without blocks.
@@ -269,7 +295,9 @@ public struct DistillationLoss {
     /// latent input vector as its first position, must write that latent step's reasoning step —
     /// so each latent vector has to hold its step (operands, operation and result), which the
     /// answer-anchor distillation alone does not demand. Mean CE over the step tokens.
-    static func stepLoss(model: LatentModel, inputs: Tensor, rows: [Int], steps: TokenBatch, targets: [Int]) throws -> Tensor {
+    /// Also returns, per row, whether the teacher-forced argmax equals every target of the row
+    /// (the input vector decodes its step exactly, as greedy decoding would).
+    static func stepLoss(model: LatentModel, inputs: Tensor, rows: [Int], steps: TokenBatch, targets: [Int]) throws -> (Tensor, [Bool]) {
         let base = model.base
         let (d, v) = (base.configuration.dimension, base.configuration.vocabularySize)
         let r = rows.count
@@ -281,13 +309,17 @@ public struct DistillationLoss {
             model.maskedLogits(first.logits, binary: [Bool](repeating: false, count: r)).reshaped([r, v]),
             model.maskedLogits(rest.logits, binary: [Bool](repeating: false, count: r * steps.length)).reshaped([r * steps.length, v]),
         ], axis: 0)
-        return ModelOps.crossEntropy(logits: logits, targets: targets)
+        let exact = ChainExactness.exactRows(logits: logits, targets: targets, rows: r, length: steps.length)
+        return (ModelOps.crossEntropy(logits: logits, targets: targets), exact)
     }
 
     /// The figures of a batch computed in shards: each weighted by its share of the rows.
     struct Summary {
         let total, teacherCE, studentCE, distillation, stepCE, stepDistillation: Double
         let latentNorms: [Double]
+        /// Exact-chain fraction over the shards that had supervised steps (weighted by share).
+        let chainExact: Double?
+        let answerRows: Int
 
         init(_ parts: [DistillationLoss], shares: [Double]) {
             func weighted(_ value: (DistillationLoss) -> Double) -> Double {
@@ -301,6 +333,10 @@ public struct DistillationLoss {
             stepDistillation = weighted(\.stepDistillation)
             let steps = parts.map(\.latentNorms.count).max() ?? 0
             latentNorms = (0..<steps).map { k in weighted { k < $0.latentNorms.count ? $0.latentNorms[k] : 0 } }
+            let measured = zip(parts, shares).compactMap { part, share in part.chainExact.map { ($0, share) } }
+            let share = measured.reduce(0) { $0 + $1.1 }
+            chainExact = share > 0 ? measured.reduce(0) { $0 + $1.0 * $1.1 } / share : nil
+            answerRows = parts.reduce(0) { $0 + $1.answerRows }
         }
     }
 

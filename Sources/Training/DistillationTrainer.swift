@@ -71,6 +71,10 @@ public enum DistillationTrainer {
         /// input of step j matches, in every block, the teacher's states where it computes step
         /// j's result (DistillationBatch.stepAnchors). 0 turns it off.
         public var stepDistillWeight: Double = 0
+        /// Train the answer text (its cross-entropy and the distillation term) only on rows whose
+        /// latents decode every supervised step exactly (ChainExactness); needs `stepWeight` > 0.
+        /// False (the paper's recipe) trains it on every row.
+        public var gateAnswer: Bool = false
         /// Fraction of the run spent in Coconut-style curriculum stages before the all-latent
         /// objective: with K the largest step count of the data, stage s = 1…K−1 writes steps
         /// s+1… as text after the latent steps, each for curriculum/(K−1) of the run. 0: off.
@@ -103,6 +107,7 @@ public enum DistillationTrainer {
             guard batchSize > 0, batchesPerChunk > 0, warmupSteps >= 0 else { throw bad("batch must be at least 1, got \(batchSize)") }
             guard distillWeight >= 0, teacherWeight >= 0, studentWeight >= 0, stepWeight >= 0, stepWeight.isFinite,
                   stepDistillWeight >= 0, stepDistillWeight.isFinite else { throw bad("loss weights must be ≥ 0") }
+            if gateAnswer, !(stepWeight > 0) { throw bad("gating the answer on exact chains needs step supervision (step_weight > 0)") }
             guard curriculum >= 0, curriculum < 1 else { throw bad("curriculum must be a fraction of the run in 0 ..< 1, got \(curriculum)") }
             guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
             guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
@@ -144,7 +149,9 @@ public enum DistillationTrainer {
     /// Events: `.started`, one `.step` per applied optimizer step (loss = the total loss),
     /// `.finished`. `.stop` ends training at the next step boundary. Metrics: `loss`, `lr`,
     /// `grad_norm`, `tokens_per_s`, `ce_teacher`, `ce_student`, `distill`, `latent_norm` (mean
-    /// latent-vector norm of the step), `latent_norm_by_step` (mean over the run, per latent
+    /// latent-vector norm of the step), `chain_exact` (with step supervision: the fraction of
+    /// rows with supervised steps whose latents decode all of them exactly), `answer_rows` (the
+    /// fraction of rows the answer was trained on), `latent_norm_by_step` (mean over the run, per latent
     /// index 1…n), `rollback_step` (steps rolled back by the divergence guard), `spike_step`
     /// (applied steps whose loss was a spike).
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for bad settings or data, and
@@ -186,7 +193,7 @@ public enum DistillationTrainer {
         var guardState = DivergenceGuard(model: model, optimizer: optimizer(for: model, parameters: p), parameters: p)
         var run = TrainingRun()
         var series: [String: [Double]] = [:]
-        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "step_ce", "step_distill", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
+        for key in ["loss", "lr", "grad_norm", "tokens_per_s", "ce_teacher", "ce_student", "distill", "step_ce", "step_distill", "answer_rows", "latent_norm", "rollback_step", "spike_step"] { series[key] = [] }
         var normSums: [Double] = [], normCounts: [Int] = []
         let clock = ContinuousClock()
         let start = clock.now
@@ -242,7 +249,8 @@ public enum DistillationTrainer {
             let parts = try parallel.map(batches) { m, batch in
                 try DistillationLoss.compute(model: m, batch: batch, distillWeight: Float(p.distillWeight),
                                              teacherWeight: Float(p.teacherWeight), studentWeight: Float(p.studentWeight),
-                                             stepWeight: Float(p.stepWeight), stepDistillWeight: Float(p.stepDistillWeight))
+                                             stepWeight: Float(p.stepWeight), stepDistillWeight: Float(p.stepDistillWeight),
+                                             gateAnswer: p.gateAnswer)
             }
             let shares = batches.map { Double($0.size) / Double(indices.count) }
             let loss = DistillationLoss.Summary(parts, shares: shares)
@@ -298,6 +306,8 @@ public enum DistillationTrainer {
             series["distill"]!.append(loss.distillation)
             series["step_ce"]!.append(loss.stepCE)
             series["step_distill"]!.append(loss.stepDistillation)
+            if let exact = loss.chainExact { series["chain_exact", default: []].append(exact) }
+            series["answer_rows"]!.append(Double(loss.answerRows) / Double(indices.count))
             if stages > 1 { series["stage", default: []].append(Double(min(stage, stages))) }
             series["latent_norm"]!.append(loss.latentNorms.isEmpty ? 0 : loss.latentNorms.reduce(0, +) / Double(loss.latentNorms.count))
             if onEvent(.step(report)) == .stop { stopRequested = true }
