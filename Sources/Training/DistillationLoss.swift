@@ -256,12 +256,9 @@ public struct DistillationLoss {
         let ceS = ModelOps.crossEntropy(logits: concat(logitParts, axis: 0), targets: targets)
         // Distillation at the answer anchor, every block (the teacher's first b state rows), on
         // the answer's rows.
-        var answerStates = aligned.isEmpty ? teacherStates : teacherStates.map { ModelOps.gatherRows($0, rows: Array(0..<b)) }
-        var studentStates = tailOut.layerStates
-        if answerRows.count < b {
-            answerStates = answerStates.map { ModelOps.gatherRows($0, rows: answerRows) }
-            studentStates = studentStates.map { ModelOps.gatherRows($0, rows: answerRows) }
-        }
+        let allRows = answerRows.count == b
+        let answerStates = aligned.isEmpty && allRows ? teacherStates : teacherStates.map { ModelOps.gatherRows($0, rows: answerRows) }
+        let studentStates = allRows ? tailOut.layerStates : tailOut.layerStates.map { ModelOps.gatherRows($0, rows: answerRows) }
         let dist = answerRows.isEmpty ? Tensor(scalar: 0) : layerDistance(studentStates, answerStates)
         var total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight
         var stepDistill = 0.0
