@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // latent: adaptive latent reasoning on the CPU. Modules and their one-way dependencies:
 //
-//   COpenBLAS, CPUKernels ← TensorCore ← Models ← Training   (the engine; Datasets feeds Models/Training)
+//   COpenBLAS, CPUKernels, CPUKernelsAVX2 ← TensorCore ← Models ← Training   (the engine; Datasets feeds Models/Training)
 //   Plot, Lang, Datasets                               (no project dependencies)
 //   LangBindings ← Lang, Datasets, Models, Training, Plot (the only bridge from language to engine)
 //   Kernel ← Lang (+ swift-crypto);  KernelZMQ ← Kernel, CZeroMQ;  REPL ← Lang, CEdit
@@ -26,7 +26,8 @@ let package = Package(
 
         // MARK: - Engine
         .target(name: "CPUKernels", swiftSettings: kernelSettings),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPUKernels"], swiftSettings: engineSettings),
+        .target(name: "CPUKernelsAVX2", swiftSettings: avx2KernelSettings),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPUKernels", "CPUKernelsAVX2"], swiftSettings: engineSettings),
         .target(name: "Datasets"),
         .target(name: "Models", dependencies: ["TensorCore", "Datasets"], swiftSettings: engineSettings),
         .target(name: "Training", dependencies: ["TensorCore", "Models", "Datasets"], swiftSettings: engineSettings),
@@ -51,7 +52,7 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CPUKernels"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CPUKernels", "CPUKernelsAVX2"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorCore", "Datasets"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "TensorCore", "Datasets"]),
@@ -89,6 +90,22 @@ var kernelSettings: [SwiftSetting] {
         let avx512 = ["-target-cpu", "skylake-avx512", "-D", "LATENT_AVX512"]
         release += avx512
         debug += avx512
+    }
+    #endif
+    return [.unsafeFlags(release, .when(configuration: .release)),
+            .unsafeFlags(debug, .when(configuration: .debug))]
+}
+
+/// CPUKernelsAVX2 holds the decoding kernel for CPUs with AVX2 and FMA but no AVX-512, compiled
+/// for x86-64-v3 (haswell) in both configurations; TensorCore runs it only after checking the
+/// CPU (`CPUFeatures.avx2`). LATENT_PORTABLE=1 builds it for the baseline (tests only).
+var avx2KernelSettings: [SwiftSetting] {
+    var release = ["-Ounchecked", "-wmo"], debug = ["-O"]
+    #if arch(x86_64)
+    if Context.environment["LATENT_PORTABLE"] != "1" {
+        let avx2 = ["-target-cpu", "haswell", "-D", "LATENT_AVX2"]
+        release += avx2
+        debug += avx2
     }
     #endif
     return [.unsafeFlags(release, .when(configuration: .release)),

@@ -1,38 +1,58 @@
 // The only file that imports COpenBLAS. Every matrix product in the engine goes through
 // `BLAS.gemm`: row-major data with transpose flags (never a materialised transpose) and
 // explicit leading dimensions (so strided head slices work). On a CPU with AVX-512 the
-// engine's own kernels (CPUKernels) run products of at least `packedMinimumRows` rows
-// (PackedGEMM.gemm) and smaller ones against a row-major weight matrix (PackedGEMM.rowDot, the
-// decoding case); the rest, and everything on other CPUs, runs on cblas_sgemm.
+// engine's own kernels (CPUKernels) run products of at least `packedMinimumRows` rows (packed
+// GEMM) and smaller ones against a row-major weight matrix (row dot products, the decoding
+// case); on one with AVX2 and FMA only the row dot products have their own kernel
+// (CPUKernelsAVX2). The rest, and everything on other CPUs, runs on cblas_sgemm.
 
 import COpenBLAS
 import CPUKernels
+import CPUKernelsAVX2
 import Foundation
 
-/// The engine's single-precision matrix product: CPUKernels on AVX-512 CPUs, OpenBLAS otherwise.
+/// The engine's single-precision matrix product: its own kernels where the CPU runs them,
+/// OpenBLAS otherwise.
 public enum BLAS {
     /// Which implementation runs the matrix products.
     public enum Backend: String, Sendable {
-        /// CPUKernels: `PackedGEMM.gemm` for products of at least `packedMinimumRows` rows,
-        /// `PackedGEMM.rowDot` for fewer rows against a row-major weight (decoding), OpenBLAS
-        /// for the remaining small products (few rows with a transposed A or an untransposed B).
+        /// CPUKernels (AVX-512): `PackedGEMM.gemm` for products of at least `packedMinimumRows`
+        /// rows, `PackedGEMM.rowDot` for fewer rows against a row-major weight (decoding),
+        /// OpenBLAS for the remaining small products (few rows with a transposed A or an
+        /// untransposed B).
         case packed
+        /// CPUKernelsAVX2: `AVX2Kernels.rowDot` for fewer than `packedMinimumRows` rows against a
+        /// row-major weight (decoding), OpenBLAS for the rest.
+        case avx2
         /// OpenBLAS for every product.
         case openBLAS = "openblas"
     }
 
-    /// `packed` when the kernels were compiled for AVX-512 and this CPU has it, unless the
-    /// environment variable `LATENT_GEMM=openblas` asks for OpenBLAS everywhere (to compare the
-    /// two in one binary, or to rule the kernel out when hunting a numerical difference).
-    public static let backend: Backend = {
-        if ProcessInfo.processInfo.environment["LATENT_GEMM"]?.lowercased() == "openblas" { return .openBLAS }
-        return PackedGEMM.target == .avx512 && CPUFeatures.avx512 ? .packed : .openBLAS
-    }()
+    /// The kernels the build and this CPU allow, best first; the environment variable
+    /// `LATENT_GEMM` may ask for `openblas` (every product on OpenBLAS) or `avx2` (the AVX2
+    /// kernels on an AVX-512 CPU), to compare them in one binary or to rule a kernel out when
+    /// hunting a numerical difference. A request the CPU cannot run is ignored.
+    public static let backend: Backend = choose(
+        request: ProcessInfo.processInfo.environment["LATENT_GEMM"],
+        avx512: PackedGEMM.target == .avx512 && CPUFeatures.avx512,
+        avx2: AVX2Kernels.target == .avx2 && CPUFeatures.avx2)
 
-    /// What runs the products, for benchmark reports: "latent (Swift, AVX-512 kernels + OpenBLAS)"
-    /// or "latent (Swift, OpenBLAS)".
+    /// The backend for a `LATENT_GEMM` request and what the build and CPU can run.
+    static func choose(request: String?, avx512: Bool, avx2: Bool) -> Backend {
+        switch request?.lowercased() {
+        case "openblas": return .openBLAS
+        case "avx2" where avx2: return .avx2
+        default: return avx512 ? .packed : avx2 ? .avx2 : .openBLAS
+        }
+    }
+
+    /// What runs the products, for benchmark reports.
     public static var engineDescription: String {
-        backend == .packed ? "latent (Swift, AVX-512 kernels + OpenBLAS)" : "latent (Swift, OpenBLAS)"
+        switch backend {
+        case .packed: "latent (Swift, AVX-512 kernels + OpenBLAS)"
+        case .avx2: "latent (Swift, AVX2 row kernel + OpenBLAS)"
+        case .openBLAS: "latent (Swift, OpenBLAS)"
+        }
     }
 
     /// Below this many rows of C, packing B costs more than the kernel saves (measured against
@@ -62,7 +82,8 @@ public enum BLAS {
             }
             return
         }
-        if backend == .packed {
+        switch backend {
+        case .packed:
             if m >= packedMinimumRows {
                 PackedGEMM.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                 alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
@@ -74,6 +95,14 @@ public enum BLAS {
                                   beta: beta, c: c, ldc: ldc)
                 return
             }
+        case .avx2:
+            if m < packedMinimumRows && transposeB && !transposeA {
+                AVX2Kernels.rowDot(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                                beta: beta, c: c, ldc: ldc)
+                return
+            }
+        case .openBLAS:
+            break
         }
         cblas_sgemm(
             CblasRowMajor,

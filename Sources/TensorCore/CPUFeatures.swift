@@ -1,6 +1,6 @@
-// What the CPU can run, read once from the operating system. TensorCore is compiled for a
-// baseline every x86-64 CPU of the last decade runs; the kernels of CPUKernels are compiled
-// for AVX-512 and may only be called when `avx512` is true.
+// What the CPU can run, read once from the operating system. The kernels of CPUKernels are
+// compiled for AVX-512 and may only be called when `avx512` is true; those of CPUKernelsAVX2
+// for AVX2 + FMA, called only when `avx2` is true.
 
 import Foundation
 
@@ -14,6 +14,15 @@ public enum CPUFeatures {
     public static let avx512: Bool = {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
         return hasAll(avx512Flags, inCPUInfo: text)
+    }()
+
+    /// The flags CPUKernelsAVX2 is compiled for (haswell: AVX2 and FMA).
+    public static let avx2Flags = ["avx2", "fma"]
+
+    /// True when this CPU, as the kernel reports it, has AVX2 and FMA.
+    public static let avx2: Bool = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+        return hasAll(avx2Flags, inCPUInfo: text)
     }()
 
     /// Whether the first `flags` line of a /proc/cpuinfo text lists every one of `wanted`.

@@ -1,14 +1,40 @@
 // The engine's packed GEMM (CPUKernels) against a Double-precision reference: every transpose
 // combination, alpha and beta, row counts that exercise the 8- and 1-row tiles, column
 // counts that leave a partial panel, leading dimensions wider than the matrix, and the row
-// split across threads. Plus the CPU-flag parsing that decides whether the kernel may run.
+// split across threads; the row-dot kernels (AVX-512 and AVX2) on few rows. Plus the CPU-flag
+// parsing and the choice of backend.
 
 import CPUKernels
+import CPUKernelsAVX2
 import Testing
 @testable import TensorCore
 
 /// The kernels are compiled for AVX-512 on x86-64; on a CPU without it they must not run.
 let packedKernelsRunHere = PackedGEMM.target == .generic || CPUFeatures.avx512
+
+/// The row-dot kernels (C = A · Bᵀ for few rows), each run only where the CPU has its instructions.
+enum RowDotKernel: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case avx512, avx2
+
+    var testDescription: String { rawValue }
+
+    static let runnable = allCases.filter {
+        switch $0 {
+        case .avx512: packedKernelsRunHere
+        case .avx2: AVX2Kernels.target == .generic || CPUFeatures.avx2
+        }
+    }
+
+    func callAsFunction(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                        b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        switch self {
+        case .avx512:
+            PackedGEMM.rowDot(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        case .avx2:
+            AVX2Kernels.rowDot(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+}
 
 /// C = alpha · op(A) · op(B) + beta · C in Double, the same contract as BLAS.gemm.
 func referenceGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
@@ -128,11 +154,16 @@ struct PackedGEMMTests {
                         threads: 2, seed: 40)
         #expect(r.difference < 1e-3)
     }
+}
 
-    @Test func rowDotForFewRowsAgainstARowMajorWeight() {
+@Suite("Row-dot kernels and BLAS.gemm")
+struct RowDotTests {
+    @Test(arguments: RowDotKernel.runnable)
+    func rowDotForFewRowsAgainstARowMajorWeight(kernel: RowDotKernel) {
         // Column counts that leave 0–3 columns after the groups of four, depths that leave a
-        // scalar tail after the 16-wide chunks, padded strides, alpha and beta.
-        for (m, n, k, pad) in [(1, 7, 128, 0), (3, 9, 37, 3), (5, 12, 16, 0), (2, 1, 5, 2), (31, 6, 20, 1)] {
+        // scalar tail after the 16-wide chunks (and an 8-wide chunk for AVX2), padded strides,
+        // alpha and beta.
+        for (m, n, k, pad) in [(1, 7, 128, 0), (3, 9, 37, 3), (5, 12, 16, 0), (2, 1, 5, 2), (31, 6, 20, 1), (4, 5, 24, 1)] {
             for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (2, -0.5)] {
                 let (lda, ldb, ldc) = (k + pad, k + pad, n + pad)
                 let a = randn([m * lda], seed: UInt64(60 + m)).scalars
@@ -145,8 +176,8 @@ struct PackedGEMMTests {
                 a.withUnsafeBufferPointer { ap in
                     b.withUnsafeBufferPointer { bp in
                         got.withUnsafeMutableBufferPointer { cp in
-                            PackedGEMM.rowDot(m: m, n: n, k: k, alpha: alpha, a: ap.baseAddress!, lda: lda,
-                                              b: bp.baseAddress!, ldb: ldb, beta: beta, c: cp.baseAddress!, ldc: ldc)
+                            kernel(m: m, n: n, k: k, alpha: alpha, a: ap.baseAddress!, lda: lda,
+                                   b: bp.baseAddress!, ldb: ldb, beta: beta, c: cp.baseAddress!, ldc: ldc)
                         }
                     }
                 }
@@ -165,9 +196,7 @@ struct PackedGEMMTests {
     }
 
     @Test func blasGemmAgreesWithOpenBLASWhicheverBackendRuns() {
-        // BLAS.gemm at a size that takes the packed path when the backend is `packed`.
-        let r = compare(transposeA: false, transposeB: true, m: 64, n: 48, k: 32, alpha: 1, beta: 0, seed: 50)
-        #expect(r.difference < 1e-4)
+        // BLAS.gemm at a size that takes the packed GEMM when the backend is `packed`.
         let (m, n, k) = (64, 48, 32)
         let a = randn([m * k], seed: 51).scalars, b = randn([n * k], seed: 52).scalars
         var c = [Float](repeating: .nan, count: m * n)
@@ -182,7 +211,7 @@ struct PackedGEMMTests {
         let expected = referenceGemm(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 1,
                                      a: a, lda: k, b: b, ldb: k, beta: 0, c: c, ldc: n)
         #expect(zip(c, expected).allSatisfy { abs($0 - $1) < 1e-4 })
-        // And a single row (the decoding case, PackedGEMM.rowDot under the packed backend).
+        // And a single row (the decoding case: a row-dot kernel unless the backend is OpenBLAS).
         var row = [Float](repeating: .nan, count: n)
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
@@ -215,7 +244,23 @@ struct CPUFeaturesTests {
 
     @Test func theBackendNeedsTheCPU() {
         if PackedGEMM.target == .avx512 && !CPUFeatures.avx512 {
-            #expect(BLAS.backend == .openBLAS)
+            #expect(BLAS.backend != .packed)
         }
+        if AVX2Kernels.target == .avx2 && !CPUFeatures.avx2 {
+            #expect(BLAS.backend != .avx2)
+        }
+        #expect(CPUFeatures.hasAll(CPUFeatures.avx2Flags, inCPUInfo: "flags\t: sse2 avx avx2 fma"))
+        #expect(!CPUFeatures.hasAll(CPUFeatures.avx2Flags, inCPUInfo: "flags\t: sse2 avx avx2"))
+    }
+
+    @Test func theBestKernelsWinUnlessTheEnvironmentAsks() {
+        #expect(BLAS.choose(request: nil, avx512: true, avx2: true) == .packed)
+        #expect(BLAS.choose(request: nil, avx512: false, avx2: true) == .avx2)
+        #expect(BLAS.choose(request: nil, avx512: false, avx2: false) == .openBLAS)
+        #expect(BLAS.choose(request: "OpenBLAS", avx512: true, avx2: true) == .openBLAS)
+        #expect(BLAS.choose(request: "avx2", avx512: true, avx2: true) == .avx2)
+        // A request the CPU cannot run, or an unknown one, falls back to the best it can.
+        #expect(BLAS.choose(request: "avx2", avx512: false, avx2: false) == .openBLAS)
+        #expect(BLAS.choose(request: "cuda", avx512: false, avx2: true) == .avx2)
     }
 }
