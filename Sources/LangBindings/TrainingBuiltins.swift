@@ -51,7 +51,8 @@ enum TrainingBuiltins {
                          .init("drop_last", default: true), .init("step_weight", default: 0),
                          .init("curriculum", default: 0), .init("length_sorted", default: true),
                          .init("step_align", default: .string("next")), .init("teacher_weight", default: 1),
-                         .init("step_distill", default: 0), .init("gate_answer", default: false)],
+                         .init("step_distill", default: 0), .init("gate_answer", default: false),
+                         .init("frozen_teacher", default: false)],
             summary: "CODI-style latent SFT of the model in place: a teacher pass (explicit chain of thought) and a "
                 + "student pass (latent steps) sharing weights, with `weight` × the hidden-state distillation loss. "
                 + "`latent` is a number of latent steps for every example, or \"by-step\" (steps + 5, capped at 10). "
@@ -68,11 +69,13 @@ enum TrainingBuiltins {
                 + "supervised step exactly, so it learns to read the latents instead of guessing around wrong ones; the run's "
                 + "`chain_exact` metric follows how many rows have an exact chain. "
                 + "`teacher_weight` scales the teacher's cross-entropy; with it and `weight` both 0 the teacher pass is "
-                + "skipped (a faster step). `curriculum` > 0 spends that fraction "
+                + "skipped (a faster step). `frozen_teacher: true` distils toward targets computed once, at the start, by "
+                + "the model as it is then (the CoT teacher), instead of the shared model's live teacher pass, so the targets "
+                + "do not drift as the student trains; with `teacher_weight: 0` the teacher pass is skipped. `curriculum` > 0 spends that fraction "
                 + "of the run in Coconut-style stages, where the latents stand in for the first s steps and the rest are "
                 + "written out. `length_sorted: true` batches examples of similar length (little padding, but each "
                 + "batch then holds problems of one difficulty); false draws batches at random. Returns a run.",
-            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true, step_align: \"next\", teacher_weight: 1, step_distill: 0, gate_answer: false)",
+            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true, step_align: \"next\", teacher_weight: 1, step_distill: 0, gate_answer: false, frozen_teacher: false)",
             example: "distill(m, parts.train, latent: 6, epochs: 10)",
             category: category
         ) { args, context in
@@ -118,6 +121,10 @@ enum TrainingBuiltins {
             p.gateAnswer = try args.bool("gate_answer")
             if p.gateAnswer, !(p.stepWeight > 0) {
                 throw args.valueError("gate_answer", "needs step supervision: give step_weight > 0 as well")
+            }
+            p.frozenTeacher = try args.bool("frozen_teacher")
+            if p.frozenTeacher, p.stepDistillWeight > 0 {
+                throw args.valueError("frozen_teacher", "holds the answer targets only: give step_distill: 0 with it")
             }
             let curriculum = try args.number("curriculum")
             guard curriculum >= 0, curriculum < 1 else {

@@ -93,6 +93,9 @@ public struct DistillationBatch {
     public let stepAnchors: [(position: Int, pass: Int, example: Int)]
     /// The layout of the loss's passes: one prefix pass shared by the teacher and the student.
     public let shared: SharedPrefix
+    /// Frozen distillation targets (FrozenTeacher): per row, every block's teacher state at the
+    /// answer anchor. When set, the loss distils toward these instead of the live teacher pass.
+    public var answerTargets: [[Float]]? = nil
     public let padID: Int
     public var size: Int { shared.prefix.batchSize }
     /// Tokens the teacher text feeds, and those it predicts.
@@ -189,11 +192,13 @@ public struct DistillationLoss {
         // predicts the teacher's first CoT token and the student's <START>.
         let shared = batch.shared
         let cache = KeyValueCache(for: base, batchSize: b, starts: shared.prefix.starts)
-        let runTeacher = teacherWeight > 0 || distillWeight > 0 || !aligned.isEmpty
-        // Teacher positions whose states are needed: the answer anchors, then the step anchors.
-        let teacherPositions = batch.answerAnchors.enumerated().map { (row: $0, position: $1) }
+        let frozen = batch.answerTargets.map { FrozenTeacher.tensors($0, dimension: d) }
+        let runTeacher = teacherWeight > 0 || (distillWeight > 0 && frozen == nil) || !aligned.isEmpty
+        // Teacher positions whose states are needed: the answer anchors (unless frozen), then the
+        // step anchors.
+        let teacherPositions = (frozen == nil ? batch.answerAnchors.enumerated().map { (row: $0, position: $1) } : [])
             + aligned.map { (row: $0.example, position: $0.position) }
-        let stateRows = runTeacher ? shared.stateRows(teacherPositions) : (rest: [], prefix: [], order: [])
+        let stateRows = runTeacher && !teacherPositions.isEmpty ? shared.stateRows(teacherPositions) : (rest: [], prefix: [], order: [])
         let prefixOut = try base.forward(shared.prefix, cache: cache, hiddenRows: stateRows.prefix.isEmpty ? nil : stateRows.prefix,
                                          lastPositionOnly: true)
         let prefixLogits = model.maskedLogits(prefixOut.logits, binary: [Bool](repeating: false, count: b)).reshaped([b, v])
@@ -204,12 +209,16 @@ public struct DistillationLoss {
         if runTeacher {
             let rest = shared.teacherRest
             let active = shared.teacherRestTargets.indices.filter { shared.teacherRestTargets[$0] != ModelOps.ignoredTarget }
-            let out = try base.forward(rest, cache: cache.repeating(rows: Array(0..<b)), hiddenRows: stateRows.rest, logitRows: active)
+            let out = try base.forward(rest, cache: cache.repeating(rows: Array(0..<b)),
+                                       hiddenRows: teacherPositions.isEmpty ? nil : stateRows.rest, logitRows: active)
             let logits = model.maskedLogits(out.logits, binary: [Bool](repeating: false, count: active.count))
             ceT = ModelOps.crossEntropy(logits: concat([prefixLogits, logits], axis: 0),
                                         targets: shared.teacherFirstTargets + active.map { shared.teacherRestTargets[$0] })
-            teacherStates = SharedPrefix.teacherStates(rest: out.layerStates, prefix: prefixOut.layerStates, order: stateRows.order)
+            if !teacherPositions.isEmpty {
+                teacherStates = SharedPrefix.teacherStates(rest: out.layerStates, prefix: prefixOut.layerStates, order: stateRows.order)
+            }
         }
+        if let frozen { teacherStates = frozen }
         // Student pass: <START>, the latent steps and the answer, chunked through the prefix's
         // differentiable cache.
         let startOut = try base.forward(TokenBatch(rows: [[Int]](repeating: [model.tokens.start], count: b), padID: batch.padID),

@@ -75,6 +75,10 @@ public enum DistillationTrainer {
         /// latents decode every supervised step exactly (ChainExactness); needs `stepWeight` > 0.
         /// False (the paper's recipe) trains it on every row.
         public var gateAnswer: Bool = false
+        /// Distil toward targets computed once, before the first step, by the model as it starts
+        /// (FrozenTeacher), instead of the live teacher pass of the shared model. With
+        /// `teacherWeight` 0 the teacher pass is skipped. Not with `stepDistillWeight` > 0.
+        public var frozenTeacher: Bool = false
         /// Fraction of the run spent in Coconut-style curriculum stages before the all-latent
         /// objective: with K the largest step count of the data, stage s = 1…K−1 writes steps
         /// s+1… as text after the latent steps, each for curriculum/(K−1) of the run. 0: off.
@@ -108,6 +112,7 @@ public enum DistillationTrainer {
             guard distillWeight >= 0, teacherWeight >= 0, studentWeight >= 0, stepWeight >= 0, stepWeight.isFinite,
                   stepDistillWeight >= 0, stepDistillWeight.isFinite else { throw bad("loss weights must be ≥ 0") }
             if gateAnswer, !(stepWeight > 0) { throw bad("gating the answer on exact chains needs step supervision (step_weight > 0)") }
+            if frozenTeacher, stepDistillWeight > 0 { throw bad("a frozen teacher holds the answer targets only, not the per-step ones (step_distill must be 0)") }
             guard curriculum >= 0, curriculum < 1 else { throw bad("curriculum must be a fraction of the run in 0 ..< 1, got \(curriculum)") }
             guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
             guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
@@ -224,6 +229,9 @@ public enum DistillationTrainer {
             return s >= stages ? finalStage : s
         }
         var stopRequested = onEvent(.started(totalSteps: plannedSteps, examples: data.count)) == .stop
+        // Frozen targets are computed inside the time budget: they are part of the run's cost.
+        let frozenTargets = p.frozenTeacher && !stopRequested
+            ? try FrozenTeacher.answerStates(model: model, tokenizer: tokenizer, examples: examples) : nil
         var plans: (epoch: Int, batches: [[Int]]) = (-1, [])
         var tokens = 0, step = 0, applied = 0
         let weights = model.parameters()
@@ -240,9 +248,11 @@ public enum DistillationTrainer {
                 guardState.objectiveChanged()
             }
             let indices = plans.batches[step % plans.batches.count]
-            let batches = Sharding.shards(indices, workers: parallel.workers).map {
-                DistillationBatch($0.map { examples[$0] }, tokenizer: tokenizer, stepSupervision: p.stepWeight > 0 || p.stepDistillWeight > 0,
-                                  alignment: p.stepAlignment)
+            let batches = Sharding.shards(indices, workers: parallel.workers).map { shard in
+                var batch = DistillationBatch(shard.map { examples[$0] }, tokenizer: tokenizer,
+                                              stepSupervision: p.stepWeight > 0 || p.stepDistillWeight > 0, alignment: p.stepAlignment)
+                batch.answerTargets = frozenTargets.map { targets in shard.map { targets[$0] } }
+                return batch
             }
             step += 1
             guardState.optimizer.zeroGrad()

@@ -36,6 +36,9 @@ import Testing
         // The answer trained only on rows with an exact latent chain.
         s.ok("g = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, step_weight: 1, step_align: \"written\", gate_answer: true)")
         #expect(s.ok("[len(g.metrics.answer_rows), min(g.metrics.answer_rows) >= 0, max(g.metrics.answer_rows) <= 1]") == "[2, true, true]")
+        // Targets frozen at the start; without the teacher's cross-entropy, no teacher pass.
+        s.ok("f = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, frozen_teacher: true, teacher_weight: 0)")
+        #expect(s.ok("[max(f.metrics.ce_teacher), min(f.metrics.distill) > 0]") == "[0, true]")
     }
 
     @Test func latentEvaluationCountsLatentStepsPlusTwo() {
@@ -103,6 +106,8 @@ import Testing
         #expect(s.fails("distill(m, d, step_distill: -0.5)", "ValueError").contains("distill: argument 'step_distill'"))
         #expect(s.fails("distill(m, d, gate_answer: true)", "ValueError").contains("gate_answer"))
         #expect(s.fails("distill(m, d, gate_answer: 1, step_weight: 1)", "TypeError").contains("distill: argument 'gate_answer'"))
+        #expect(s.fails("distill(m, d, frozen_teacher: \"yes\")", "TypeError").contains("distill: argument 'frozen_teacher'"))
+        #expect(s.fails("distill(m, d, frozen_teacher: true, step_distill: 1)", "ValueError").contains("frozen_teacher"))
         #expect(s.fails("distill(m, d, length_sorted: \"yes\")", "TypeError").contains("distill: argument 'length_sorted'"))
         #expect(s.ok("m.latent") == "false")
     }
