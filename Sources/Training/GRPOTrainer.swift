@@ -234,6 +234,7 @@ public enum GRPOTrainer {
                                       reward: p.reward, epsilon: p.epsilon, seed: p.seed &+ 0x3C6E_F372 &* UInt64(step + 1),
                                       batchSize: p.batchSize, shouldStop: shouldStop)
             } catch ModelError.interrupted {
+                optimizer.zeroGrad()  // the last applied step's gradients: a stopped run leaves none
                 stopRequested = true
                 break
             }
