@@ -25,8 +25,8 @@ let package = Package(
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // MARK: - Engine
-        .target(name: "CPUKernels", swiftSettings: kernelSettings),
-        .target(name: "CPUKernelsAVX2", swiftSettings: avx2KernelSettings),
+        .target(name: "CPUKernels", swiftSettings: kernelSettings(cpu: "skylake-avx512", define: "LATENT_AVX512")),
+        .target(name: "CPUKernelsAVX2", swiftSettings: kernelSettings(cpu: "haswell", define: "LATENT_AVX2")),
         .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPUKernels", "CPUKernelsAVX2"], swiftSettings: engineSettings),
         .target(name: "Datasets"),
         .target(name: "Models", dependencies: ["TensorCore", "Datasets"], swiftSettings: engineSettings),
@@ -78,34 +78,20 @@ var engineSettings: [SwiftSetting] {
     return [.unsafeFlags(flags, .when(configuration: .release))]
 }
 
-/// CPUKernels holds only the engine's own matrix kernels and is compiled for AVX-512
-/// (skylake-avx512: F, CD, BW, DQ, VL) in both configurations, so that `swift test` runs the
-/// kernels the release build runs. TensorCore uses them only after checking at run time that
-/// the CPU has AVX-512 (`CPUFeatures`), and calls OpenBLAS otherwise; LATENT_PORTABLE=1 builds
-/// them for the baseline instead (then they are used by tests only).
-var kernelSettings: [SwiftSetting] {
+/// Settings of a kernel module compiled for one CPU (`-target-cpu cpu`, and `define` set for
+/// its sources) in both configurations, so that `swift test` runs the kernels the release build
+/// runs; LATENT_PORTABLE=1 builds it for the baseline instead (then tests only use it).
+/// TensorCore calls a kernel only after checking at run time that the CPU has its instructions
+/// (`CPUFeatures`), and OpenBLAS otherwise.
+/// - CPUKernels: AVX-512 (skylake-avx512: F, CD, BW, DQ, VL).
+/// - CPUKernelsAVX2: the decoding kernel for CPUs with AVX2 and FMA but no AVX-512 (haswell).
+func kernelSettings(cpu: String, define: String) -> [SwiftSetting] {
     var release = ["-Ounchecked", "-wmo"], debug = ["-O"]
     #if arch(x86_64)
     if Context.environment["LATENT_PORTABLE"] != "1" {
-        let avx512 = ["-target-cpu", "skylake-avx512", "-D", "LATENT_AVX512"]
-        release += avx512
-        debug += avx512
-    }
-    #endif
-    return [.unsafeFlags(release, .when(configuration: .release)),
-            .unsafeFlags(debug, .when(configuration: .debug))]
-}
-
-/// CPUKernelsAVX2 holds the decoding kernel for CPUs with AVX2 and FMA but no AVX-512, compiled
-/// for x86-64-v3 (haswell) in both configurations; TensorCore runs it only after checking the
-/// CPU (`CPUFeatures.avx2`). LATENT_PORTABLE=1 builds it for the baseline (tests only).
-var avx2KernelSettings: [SwiftSetting] {
-    var release = ["-Ounchecked", "-wmo"], debug = ["-O"]
-    #if arch(x86_64)
-    if Context.environment["LATENT_PORTABLE"] != "1" {
-        let avx2 = ["-target-cpu", "haswell", "-D", "LATENT_AVX2"]
-        release += avx2
-        debug += avx2
+        let target = ["-target-cpu", cpu, "-D", define]
+        release += target
+        debug += target
     }
     #endif
     return [.unsafeFlags(release, .when(configuration: .release)),
