@@ -151,9 +151,9 @@ public enum DistillationTrainer {
 
     /// Trains `model` in place.
     ///
-    /// Events: `.started`, one `.step` per applied optimizer step (loss = the total loss),
-    /// `.finished`. `.stop` ends training at the next step boundary. Metrics: `loss`, `lr`,
-    /// `grad_norm`, `tokens_per_s`, `ce_teacher`, `ce_student`, `distill`, `latent_norm` (mean
+    /// Events: `.started`, with `frozenTeacher` `.preparing` after each batch of teacher targets,
+    /// one `.step` per applied optimizer step (loss = the total loss), `.finished`. `.stop` ends
+    /// training at the next step boundary (or before the first step). Metrics: `loss`, `lr`, `grad_norm`, `tokens_per_s`, `ce_teacher`, `ce_student`, `distill`, `latent_norm` (mean
     /// latent-vector norm of the step), `chain_exact` (with step supervision: the fraction of
     /// rows with supervised steps whose latents decode all of them exactly), `answer_rows` (the
     /// fraction of rows the answer was trained on), `latent_norm_by_step` (mean over the run, per latent
@@ -230,8 +230,13 @@ public enum DistillationTrainer {
         }
         var stopRequested = onEvent(.started(totalSteps: plannedSteps, examples: data.count)) == .stop
         // Frozen targets are computed inside the time budget: they are part of the run's cost.
-        let frozenTargets = p.frozenTeacher && !stopRequested
-            ? try FrozenTeacher.answerStates(model: model, tokenizer: tokenizer, examples: examples) : nil
+        var frozenTargets: [[Float]]? = nil
+        if p.frozenTeacher && !stopRequested {
+            frozenTargets = try FrozenTeacher.answerStates(model: model, tokenizer: tokenizer, examples: examples) { done, total in
+                onEvent(.preparing(done: done, total: total)) == .continue
+            }
+            stopRequested = frozenTargets == nil
+        }
         var plans: (epoch: Int, batches: [[Int]]) = (-1, [])
         var tokens = 0, step = 0, applied = 0
         let weights = model.parameters()

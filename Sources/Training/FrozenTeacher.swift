@@ -16,10 +16,12 @@ import TensorCore
 
 enum FrozenTeacher {
     /// One row of `layers × dim` floats per example (block l's state at `l·dim ..< (l+1)·dim`),
-    /// in the order of `examples`, computed without recording gradients.
+    /// in the order of `examples`, computed without recording gradients. `progress(done, total)`
+    /// is called after each batch; when it returns false the work stops and the result is nil.
     static func answerStates(model: LatentModel, tokenizer: Tokenizer, examples: [DistillationExample],
-                             batchSize: Int = 32) throws -> [[Float]] {
+                             batchSize: Int = 32, progress: (Int, Int) -> Bool = { _, _ in true }) throws -> [[Float]]? {
         var rows = [[Float]](repeating: [], count: examples.count)
+        var done = 0
         // DistillationBatch wants one latent count per batch; the teacher pass does not use it.
         let groups = Dictionary(grouping: examples.indices) { examples[$0].latentCount }
         for count in groups.keys.sorted() {
@@ -35,6 +37,8 @@ enum FrozenTeacher {
                     for state in states { row += UnsafeBufferPointer(start: state.data + r * d, count: d) }
                     rows[example] = row
                 }
+                done += chunk.count
+                if !progress(done, examples.count) { return nil }
             }
         }
         return rows

@@ -37,8 +37,12 @@ import Testing
         s.ok("g = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, step_weight: 1, step_align: \"written\", gate_answer: true)")
         #expect(s.ok("[len(g.metrics.answer_rows), min(g.metrics.answer_rows) >= 0, max(g.metrics.answer_rows) <= 1]") == "[2, true, true]")
         // Targets frozen at the start; without the teacher's cross-entropy, no teacher pass.
-        s.ok("f = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, frozen_teacher: true, teacher_weight: 0)")
+        let frozen = s.run("f = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, frozen_teacher: true, teacher_weight: 0)")
+        #expect(frozen.outcome.error == nil)
         #expect(s.ok("[max(f.metrics.ce_teacher), min(f.metrics.distill) > 0]") == "[0, true]")
+        // The progress display says what happens before the first step.
+        let shown = frozen.host.displayIDs.first.map { id in frozen.host.updates(for: id).map { $0.plain } } ?? []
+        #expect(shown.first?.contains("preparing teacher targets") == true, "\(shown)")
     }
 
     @Test func latentEvaluationCountsLatentStepsPlusTwo() {

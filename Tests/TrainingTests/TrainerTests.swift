@@ -43,6 +43,8 @@ import Testing
                 }
             case .finished(let r):
                 log.append("finished \(r.steps) \(r.interrupted)")
+            case .preparing:
+                log.append("preparing")
             }
             return .continue
         }
