@@ -46,7 +46,7 @@ final class ProgressDisplay {
     }
 
     /// Shows `done` of `total` units with the latest metrics and, in HTML, a curve of `curve`;
-    /// `phase` (work before the first unit, e.g. "teacher targets 4,000/18,000") replaces the
+    /// `phase` (work before the first unit, e.g. "preparing teacher targets 4,000/18,000") replaces the
     /// count. Skipped when the previous update is less than ``minimumInterval`` old (the first
     /// update always goes out).
     func update(done: Int, total newTotal: Int? = nil, metrics: [(String, Double)], curve: [Double] = [], phase: String? = nil) {

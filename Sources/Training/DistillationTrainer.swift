@@ -153,7 +153,8 @@ public enum DistillationTrainer {
     ///
     /// Events: `.started`, with `frozenTeacher` `.preparing` after each batch of teacher targets,
     /// one `.step` per applied optimizer step (loss = the total loss), `.finished`. `.stop` ends
-    /// training at the next step boundary (or before the first step). Metrics: `loss`, `lr`, `grad_norm`, `tokens_per_s`, `ce_teacher`, `ce_student`, `distill`, `latent_norm` (mean
+    /// training at the next step boundary (or before the first step). Metrics: `loss`, `lr`,
+    /// `grad_norm`, `tokens_per_s`, `ce_teacher`, `ce_student`, `distill`, `latent_norm` (mean
     /// latent-vector norm of the step), `chain_exact` (with step supervision: the fraction of
     /// rows with supervised steps whose latents decode all of them exactly), `answer_rows` (the
     /// fraction of rows the answer was trained on), `latent_norm_by_step` (mean over the run, per latent
