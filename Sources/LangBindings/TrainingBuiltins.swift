@@ -100,13 +100,15 @@ enum TrainingBuiltins {
             let stepWeight = try args.number("step_weight")
             guard stepWeight.isFinite, stepWeight >= 0 else { throw args.valueError("step_weight", "must be 0 or more, got \(Markup.number(stepWeight))") }
             p.stepWeight = stepWeight
+            let alignments = StepAlignment.allCases.map { "\"\($0.rawValue)\"" }
+            let choices = alignments.dropLast().joined(separator: ", ") + " or " + alignments.last!
             switch args["step_align"] {
             case .string(let name):
                 guard let alignment = StepAlignment(rawValue: name) else {
-                    throw args.valueError("step_align", "must be \"next\", \"spread\" or \"written\", got \"\(name)\"")
+                    throw args.valueError("step_align", "must be \(choices), got \"\(name)\"")
                 }
                 p.stepAlignment = alignment
-            default: throw args.typeError("step_align", expected: "\"next\", \"spread\" or \"written\"")
+            default: throw args.typeError("step_align", expected: choices)
             }
             let teacherWeight = try args.number("teacher_weight")
             guard teacherWeight.isFinite, teacherWeight >= 0 else {

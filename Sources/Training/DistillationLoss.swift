@@ -129,11 +129,10 @@ public struct DistillationBatch {
         var rows: [Int] = [], texts: [[Int]] = []
         for k in 0..<(stepSupervision ? n : 0) {
             for (b, e) in examples.enumerated() where e.stepCount > 0 {
-                guard let step = alignment.step(latent: k, of: n, steps: e.stepCount) else { continue }
-                if step < e.teacherStepAnchors.count, k == 0 || alignment.step(latent: k - 1, of: n, steps: e.stepCount) != step {
+                guard let (text, step) = alignment.target(latent: k, of: n, steps: e.stepTokens) else { continue }
+                if let step, step < e.teacherStepAnchors.count, k == 0 || alignment.step(latent: k - 1, of: n, steps: e.stepCount) != step {
                     anchors.append((e.teacherStepAnchors[step], k - 1, b))
                 }
-                let text = e.stepTokens[step]
                 guard !text.isEmpty else { continue }
                 rows.append(k * examples.count + b)
                 texts.append(text)

@@ -1,7 +1,8 @@
 // Where step-level supervision puts each reasoning step on the latent steps
 // (`distill(…, step_align:)`; DistillationBatch builds its rows with it).
 
-/// Which reasoning step each latent step's input vector must decode under step supervision.
+/// What each latent step's input vector must decode under step supervision: a whole reasoning
+/// step (every case but `chunks`) or a run of the written chain's tokens (`chunks`).
 public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
     /// Latent input k (1…n) decodes step min(k, S): the pass before it computes step k's result,
     /// and inputs past the last step repeat it.
@@ -13,6 +14,18 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
     /// drops its last step: the latents carry the intermediate results and the answer text
     /// computes the last one, as the teacher's answer does. A 1-step example's inputs are free.
     case written
+    /// The S − 1 steps the teacher writes (as `written`), each on a block of consecutive latent
+    /// inputs: input k (0-based) decodes step ⌊k·(S − 1) / n⌋, so with 6 latents a 4-step
+    /// example holds each of its 3 intermediate results on 2 inputs and every result gets two
+    /// passes to compute, where `written` gives the first ones a single pass and repeats the
+    /// last. A 1-step example's inputs are free.
+    case blocks
+    /// The tokens the teacher writes (its S − 1 steps, concatenated) cut into n runs of
+    /// consecutive tokens: input k (0-based) decodes tokens ⌊k·T / n⌋ ..< ⌊(k + 1)·T / n⌋ of the
+    /// T written tokens, and an input whose run is empty is free. Each pass then computes about
+    /// T / n tokens — one or two digits — as the teacher's CoT computes one token per pass,
+    /// instead of a whole multi-digit result at once. A 1-step example's inputs are free.
+    case chunks
 
     /// The 0-based step that 0-based latent input `latent` of `count` decodes, for an example of
     /// `steps` steps; nil when that input is free.
@@ -28,6 +41,30 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
             return nil
         case .written:
             return steps > 1 ? min(latent, steps - 2) : nil
+        case .blocks:
+            return steps > 1 && latent < count ? latent * (steps - 1) / count : nil
+        case .chunks:
+            return nil
         }
+    }
+
+    /// The written tokens that 0-based latent input `latent` of `count` decodes under `chunks`,
+    /// as a range of the T = `written` tokens; nil when that input is free.
+    public static func chunk(latent: Int, of count: Int, written: Int) -> Range<Int>? {
+        guard count > 0, latent >= 0, latent < count else { return nil }
+        let range = (latent * written / count)..<((latent + 1) * written / count)
+        return range.isEmpty ? nil : range
+    }
+
+    /// What 0-based latent input `latent` of `count` decodes for an example whose reasoning steps
+    /// tokenize as `steps`: the tokens, and the 0-based step they are (nil for a `chunks` run);
+    /// nil when that input is free.
+    public func target(latent: Int, of count: Int, steps: [[Int]]) -> (tokens: [Int], step: Int?)? {
+        if self == .chunks {
+            let written = Array(steps.dropLast().joined())
+            return Self.chunk(latent: latent, of: count, written: written.count).map { (Array(written[$0]), nil) }
+        }
+        guard let step = step(latent: latent, of: count, steps: steps.count), step < steps.count else { return nil }
+        return (steps[step], step)
     }
 }

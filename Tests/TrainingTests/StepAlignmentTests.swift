@@ -39,6 +39,55 @@ import Testing
         #expect(placement(.written, count: 0, steps: 3).isEmpty)
     }
 
+    @Test func blocksGiveEachWrittenStepItsShareOfTheLatents() {
+        #expect(placement(.blocks, count: 6, steps: 4) == [1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 3])
+        #expect(placement(.blocks, count: 6, steps: 3) == [1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2])
+        #expect(placement(.blocks, count: 6, steps: 2) == placement(.written, count: 6, steps: 2), "one written step: every input holds it")
+        #expect(placement(.blocks, count: 6, steps: 1).isEmpty, "a 1-step example has no intermediate result")
+        #expect(placement(.blocks, count: 4, steps: 3) == [1: 1, 2: 1, 3: 2, 4: 2])
+        // Fewer latents than written steps: input k holds step ⌊k·3 / 2⌋ and the third falls off.
+        #expect(placement(.blocks, count: 2, steps: 4) == [1: 1, 2: 2])
+        #expect(placement(.blocks, count: 0, steps: 3).isEmpty)
+    }
+
+    @Test func chunksCutTheWrittenTokensIntoEvenRuns() {
+        func runs(count: Int, written: Int) -> [Range<Int>?] {
+            (0..<count).map { StepAlignment.chunk(latent: $0, of: count, written: written) }
+        }
+        #expect(runs(count: 6, written: 12) == [0..<2, 2..<4, 4..<6, 6..<8, 8..<10, 10..<12])
+        #expect(runs(count: 3, written: 7) == [0..<2, 2..<4, 4..<7], "runs differ by at most one token")
+        #expect(runs(count: 6, written: 4) == [nil, 0..<1, 1..<2, nil, 2..<3, 3..<4], "fewer tokens than latents: some inputs are free")
+        #expect(runs(count: 6, written: 0) == [nil, nil, nil, nil, nil, nil])
+        #expect(StepAlignment.chunk(latent: 6, of: 6, written: 12) == nil)
+        // Through `target`: the written steps (all but the last) concatenated, then cut.
+        let steps = [[1, 2, 3], [4, 5], [6, 7, 8, 9]]
+        #expect((0..<2).map { StepAlignment.chunks.target(latent: $0, of: 2, steps: steps)?.tokens } == [[1, 2], [3, 4, 5]])
+        #expect(StepAlignment.chunks.target(latent: 0, of: 2, steps: steps)?.step == nil)
+        #expect(StepAlignment.chunks.target(latent: 0, of: 2, steps: [[1, 2]]) == nil, "a 1-step example's inputs are free")
+        #expect(StepAlignment.written.target(latent: 1, of: 2, steps: steps)?.tokens == [4, 5])
+        #expect(StepAlignment.written.target(latent: 1, of: 2, steps: steps)?.step == 1)
+    }
+
+    @Test func aChunkBatchDecodesRunsOfTheWrittenChain() throws {
+        let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
+        let tokenizer = Tokenizer(building: data)
+        let one = try #require(data.first { $0.stepCount == 1 }), three = try #require(data.first { $0.stepCount == 3 })
+        let examples = [one, three].map { DistillationExample($0, tokenizer: tokenizer, latentCount: 2) }
+        let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true, alignment: .chunks)
+        // Only the 3-step example (b = 1) has written steps: flat rows (k − 1)·2 + 1.
+        #expect(batch.stepRows == [1, 3])
+        let written = examples[1].stepTokens[0] + examples[1].stepTokens[1]
+        let half = written.count / 2
+        let steps = try #require(batch.stepTokens)
+        for (r, text) in [Array(written[..<half]), Array(written[half...])].enumerated() {
+            #expect(Array(steps.tokens[(r * steps.length)..<(r * steps.length + text.count)]) == text)
+        }
+        // The written chain is the teacher's CoT text without its last step, token for token.
+        let teacher = examples[1].teacher.ids
+        #expect(teacher.indices.contains { Array(teacher[$0...].prefix(written.count)) == written })
+        #expect(batch.stepAnchors.isEmpty, "runs of tokens have no per-step hidden-state anchors")
+    }
+
     @Test func aWrittenBatchSkipsOneStepExamplesAndTheLastStep() throws {
         let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
         let tokenizer = Tokenizer(building: data)
