@@ -28,7 +28,8 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
     case chunks
 
     /// The 0-based step that 0-based latent input `latent` of `count` decodes, for an example of
-    /// `steps` steps; nil when that input is free.
+    /// `steps` steps; nil when that input is free. Always nil for `chunks`, whose inputs decode
+    /// runs of tokens rather than steps (see ``target(latent:of:steps:)``).
     public func step(latent: Int, of count: Int, steps: Int) -> Int? {
         guard steps > 0, count > 0 else { return nil }
         switch self {
