@@ -14,6 +14,22 @@ import Testing
         return out
     }
 
+    /// A 1-step and a 3-step example of one small dataset, tokenized with `latentCount` latents.
+    func oneAndThreeSteps(latentCount: Int) throws -> (Tokenizer, [DistillationExample]) {
+        let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
+        let tokenizer = Tokenizer(building: data)
+        let one = try #require(data.first { $0.stepCount == 1 }), three = try #require(data.first { $0.stepCount == 3 })
+        return (tokenizer, [one, three].map { DistillationExample($0, tokenizer: tokenizer, latentCount: latentCount) })
+    }
+
+    /// Row r of the step batch starts with `expected[r]`.
+    func expectRows(_ steps: TokenBatch, _ expected: [[Int]], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(steps.batchSize == expected.count, sourceLocation: sourceLocation)
+        for (r, text) in expected.enumerated() {
+            #expect(Array(steps.tokens[(r * steps.length)..<(r * steps.length + text.count)]) == text, sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func nextDecodesStepKThenRepeatsTheLast() {
         #expect(placement(.next, count: 6, steps: 4) == [1: 1, 2: 2, 3: 3, 4: 4, 5: 4, 6: 4])
         #expect(placement(.next, count: 6, steps: 1) == [1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1])
@@ -69,19 +85,14 @@ import Testing
     }
 
     @Test func aChunkBatchDecodesRunsOfTheWrittenChain() throws {
-        let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
-        let tokenizer = Tokenizer(building: data)
-        let one = try #require(data.first { $0.stepCount == 1 }), three = try #require(data.first { $0.stepCount == 3 })
-        let examples = [one, three].map { DistillationExample($0, tokenizer: tokenizer, latentCount: 2) }
+        let (tokenizer, examples) = try oneAndThreeSteps(latentCount: 2)
         let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true, alignment: .chunks)
         // Only the 3-step example (b = 1) has written steps: flat rows (k − 1)·2 + 1.
         #expect(batch.stepRows == [1, 3])
         let written = examples[1].stepTokens[0] + examples[1].stepTokens[1]
         let half = written.count / 2
         let steps = try #require(batch.stepTokens)
-        for (r, text) in [Array(written[..<half]), Array(written[half...])].enumerated() {
-            #expect(Array(steps.tokens[(r * steps.length)..<(r * steps.length + text.count)]) == text)
-        }
+        expectRows(steps, [Array(written[..<half]), Array(written[half...])])
         // The written chain is the teacher's CoT text without its last step, token for token.
         let teacher = examples[1].teacher.ids
         #expect(teacher.indices.contains { Array(teacher[$0...].prefix(written.count)) == written })
@@ -89,36 +100,26 @@ import Testing
     }
 
     @Test func aWrittenBatchSkipsOneStepExamplesAndTheLastStep() throws {
-        let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
-        let tokenizer = Tokenizer(building: data)
-        let one = try #require(data.first { $0.stepCount == 1 }), three = try #require(data.first { $0.stepCount == 3 })
-        let examples = [one, three].map { DistillationExample($0, tokenizer: tokenizer, latentCount: 3) }
+        let (tokenizer, examples) = try oneAndThreeSteps(latentCount: 3)
         let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true, alignment: .written)
         // Flat row (k − 1)·2 + b: only the 3-step example (b = 1), steps 1, 2, 2 at latents 1, 2, 3.
         #expect(batch.stepRows == [1, 3, 5])
         let steps = try #require(batch.stepTokens)
         let expected = [examples[1].stepTokens[0], examples[1].stepTokens[1], examples[1].stepTokens[1]]
-        for (r, text) in expected.enumerated() {
-            #expect(Array(steps.tokens[(r * steps.length)..<(r * steps.length + text.count)]) == text)
-        }
+        expectRows(steps, expected)
         // Its step anchors are the teacher's written steps (the last one is dropped).
         #expect(batch.stepAnchors.map(\.pass) == [-1, 0])
     }
 
     @Test func aSpreadBatchBuildsRowsOnlyForTheChosenLatents() throws {
-        let data = try Dataset.arith(n: 40, steps: 1...3, seed: 5)
-        let tokenizer = Tokenizer(building: data)
-        let one = try #require(data.first { $0.stepCount == 1 }), three = try #require(data.first { $0.stepCount == 3 })
-        let examples = [one, three].map { DistillationExample($0, tokenizer: tokenizer, latentCount: 6) }
+        let (tokenizer, examples) = try oneAndThreeSteps(latentCount: 6)
         let batch = DistillationBatch(examples, tokenizer: tokenizer, stepSupervision: true, alignment: .spread)
         // Flat row (k − 1)·2 + b: the 3-step example (b = 1) at latents 2, 4, 6; the 1-step one (b = 0) at 6.
         #expect(batch.stepRows == [3, 7, 10, 11])
         let steps = try #require(batch.stepTokens)
         let expected = [examples[1].stepTokens[0], examples[1].stepTokens[1], examples[0].stepTokens[0], examples[1].stepTokens[2]]
-        for (r, text) in expected.enumerated() {
-            #expect(Array(steps.tokens[(r * steps.length)..<(r * steps.length + text.count)]) == text)
-            #expect(batch.stepTargets[r] == text[0])
-        }
+        expectRows(steps, expected)
+        for (r, text) in expected.enumerated() { #expect(batch.stepTargets[r] == text[0]) }
     }
 
     @Test func withoutTeacherWeightsTheTeacherPassIsSkipped() throws {
