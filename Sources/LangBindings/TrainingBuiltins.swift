@@ -51,8 +51,9 @@ enum TrainingBuiltins {
                          .init("drop_last", default: true), .init("step_weight", default: 0),
                          .init("curriculum", default: 0), .init("length_sorted", default: true),
                          .init("step_align", default: .string("next")), .init("teacher_weight", default: 1),
+                         .init("student_weight", default: 1),
                          .init("step_distill", default: 0), .init("gate_answer", default: false),
-                         .init("frozen_teacher", default: false)],
+                         .init("frozen_teacher", default: false), .init("mixed", default: 0)],
             summary: "CODI-style latent SFT of the model in place: a teacher pass (explicit chain of thought) and a "
                 + "student pass (latent steps) sharing weights, with `weight` × the hidden-state distillation loss. "
                 + "`latent` is a number of latent steps for every example, or \"by-step\" (steps + 5, capped at 10). "
@@ -74,14 +75,20 @@ enum TrainingBuiltins {
                 + "`gate_answer: true` (with `step_weight` > 0) trains the answer text only on rows whose latents decode every "
                 + "supervised step exactly, so it learns to read the latents instead of guessing around wrong ones; the run's "
                 + "`chain_exact` metric follows how many rows have an exact chain. "
+                + "`student_weight` scales the student's cross-entropy (its answer text and stop decisions: the only loss "
+                + "on the answer computed from the latents). "
                 + "`teacher_weight` scales the teacher's cross-entropy; with it and `weight` both 0 the teacher pass is "
                 + "skipped (a faster step). `frozen_teacher: true` distils toward targets computed once, at the start, by "
                 + "the model as it is then (the CoT teacher), instead of the shared model's live teacher pass, so the targets "
                 + "do not drift as the student trains; with `teacher_weight: 0` the teacher pass is skipped. `curriculum` > 0 spends that fraction "
                 + "of the run in Coconut-style stages, where the latents stand in for the first s steps and the rest are "
-                + "written out. `length_sorted: true` batches examples of similar length (little padding, but each "
+                + "written out. `mixed` > 0 makes that fraction of the multi-step rows of every batch mixed: their latents "
+                + "stand for the first s steps (s drawn from 1…S − 1 each time) and the later steps are written as text before "
+                + "the answer, so the text learns, digit by digit, to compute from results held in latent vectors — what the "
+                + "answer must do after an all-latent chain; step supervision places only the first s steps. "
+                + "`length_sorted: true` batches examples of similar length (little padding, but each "
                 + "batch then holds problems of one difficulty); false draws batches at random. Returns a run.",
-            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true, step_align: \"next\", teacher_weight: 1, step_distill: 0, gate_answer: false, frozen_teacher: false)",
+            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true, step_align: \"next\", teacher_weight: 1, student_weight: 1, step_distill: 0, gate_answer: false, frozen_teacher: false, mixed: 0)",
             example: "distill(m, parts.train, latent: 6, epochs: 10)",
             category: category
         ) { args, context in
@@ -121,6 +128,11 @@ enum TrainingBuiltins {
                 throw args.valueError("teacher_weight", "must be 0 or more, got \(Markup.number(teacherWeight))")
             }
             p.teacherWeight = teacherWeight
+            let studentWeight = try args.number("student_weight")
+            guard studentWeight.isFinite, studentWeight >= 0 else {
+                throw args.valueError("student_weight", "must be 0 or more, got \(Markup.number(studentWeight))")
+            }
+            p.studentWeight = studentWeight
             let stepDistill = try args.number("step_distill")
             guard stepDistill.isFinite, stepDistill >= 0 else {
                 throw args.valueError("step_distill", "must be 0 or more, got \(Markup.number(stepDistill))")
@@ -139,6 +151,11 @@ enum TrainingBuiltins {
                 throw args.valueError("curriculum", "must be a fraction of the run from 0 up to (not including) 1, got \(Markup.number(curriculum))")
             }
             p.curriculum = curriculum
+            let mixed = try args.number("mixed")
+            guard mixed >= 0, mixed <= 1 else {
+                throw args.valueError("mixed", "must be a fraction of the rows from 0 to 1, got \(Markup.number(mixed))")
+            }
+            p.mixed = mixed
             p.batchesPerChunk = try args.bool("length_sorted") ? 50 : 1
             p.dropLastStep = try args.bool("drop_last")
             let length = try RunLength(args, data: data)

@@ -28,6 +28,9 @@ public struct DistillationExample: Sendable, Equatable {
     /// The tokens of each reasoning step (``Example/stepTexts``): the targets of step-level
     /// supervision.
     public var stepTokens: [[Int]]
+    /// When the student writes its later steps as text (a curriculum stage or a mixed row), the
+    /// number of steps its latents stand for; nil when they stand for all of them.
+    public var latentStepLimit: Int?
     /// For each reasoning step written in the teacher text (all but the last with
     /// `dropLastStep`), the teacher position whose next token is the step's first result digit:
     /// where the teacher computes that result. Empty when the steps cannot be found in the text.
@@ -43,6 +46,7 @@ public struct DistillationExample: Sendable, Equatable {
         self.latentCount = latentCount
         stepCount = example.stepCount
         stepTokens = example.stepTexts.map { tokenizer.encode($0) }
+        latentStepLimit = writtenFrom < example.stepCount ? max(0, writtenFrom) : nil
         teacherStepAnchors = Self.stepAnchors(teacher, steps: stepTokens, tokenizer: tokenizer)
     }
 
@@ -129,8 +133,9 @@ public struct DistillationBatch {
         var rows: [Int] = [], texts: [[Int]] = []
         for k in 0..<(stepSupervision ? n : 0) {
             for (b, e) in examples.enumerated() where e.stepCount > 0 {
-                guard let (text, step) = alignment.target(latent: k, of: n, steps: e.stepTokens) else { continue }
-                if let step, step < e.teacherStepAnchors.count, k == 0 || alignment.step(latent: k - 1, of: n, steps: e.stepCount) != step {
+                let steps = e.latentStepLimit.map { alignment.placed(e.stepTokens, standingFor: $0) } ?? e.stepTokens
+                guard !steps.isEmpty, let (text, step) = alignment.target(latent: k, of: n, steps: steps) else { continue }
+                if let step, step < e.teacherStepAnchors.count, k == 0 || alignment.step(latent: k - 1, of: n, steps: steps.count) != step {
                     anchors.append((e.teacherStepAnchors[step], k - 1, b))
                 }
                 guard !text.isEmpty else { continue }

@@ -10,6 +10,7 @@
 // vectors (`stepWeight`, see DistillationLoss.stepLoss) and a Coconut-style curriculum
 // (`curriculum`): the examples are re-tokenized at each stage change, with the steps after the
 // first s written out in the student sequence; the run's metrics["stage"] records the stage.
+// Mixed rows (`mixed`) are the same form drawn per row and per step in the all-latent stage.
 //
 // Divergence guard (the paper's authors warn latent SFT "randomly diverges"): a copy of the
 // weights and AdamW moments is taken every `snapshotInterval` good steps. A step whose loss
@@ -83,6 +84,13 @@ public enum DistillationTrainer {
         /// objective: with K the largest step count of the data, stage s = 1…K−1 writes steps
         /// s+1… as text after the latent steps, each for curriculum/(K−1) of the run. 0: off.
         public var curriculum: Double = 0
+        /// Fraction of the multi-step rows of every batch that are mixed: their latents stand for
+        /// the first s steps only (s drawn from 1…S−1 for each row, each time it is used) and the
+        /// steps after them are written as text before the answer, so the text learns, digit by
+        /// digit, to compute from results held in latent vectors — the reading the answer text
+        /// must do after an all-latent chain. Step supervision places only the first s steps.
+        /// 0 (the paper's recipe): every row all latent.
+        public var mixed: Double = 0
         /// Drop the last CoT step from the teacher text (the paper's `remove_last_reasoning_step`).
         public var dropLastStep: Bool = true
         public var weightDecay: Double = 0.1
@@ -114,6 +122,7 @@ public enum DistillationTrainer {
             if gateAnswer, !(stepWeight > 0) { throw bad("gating the answer on exact chains needs step supervision (step_weight > 0)") }
             if frozenTeacher, stepDistillWeight > 0 { throw bad("a frozen teacher holds the answer targets only, not the per-step ones (step_distill must be 0)") }
             guard curriculum >= 0, curriculum < 1 else { throw bad("curriculum must be a fraction of the run in 0 ..< 1, got \(curriculum)") }
+            guard mixed >= 0, mixed <= 1 else { throw bad("mixed must be a fraction of the rows in 0…1, got \(mixed)") }
             guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
             guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
             guard snapshotInterval > 0, spikeWindow > 0, spikePatience > 0, spikeFactor >= 0, maximumRollbacks >= 0,
@@ -142,6 +151,26 @@ public enum DistillationTrainer {
         }
         batches.shuffle(using: &rng)
         return batches
+    }
+
+    /// The mixed rows (``Parameters/mixed``) of the batch `indices` at `step`, by example index:
+    /// drawn afresh at every step from the run's seed — whether a multi-step row is mixed, and
+    /// how many of its S steps (1…S − 1) its latents stand for. A mixed row longer than
+    /// `maximumLength` stays all latent.
+    static func mixedRows(_ indices: [Int], data: Dataset, examples: [DistillationExample], tokenizer: Tokenizer,
+                          parameters p: Parameters, step: Int, maximumLength: Int = .max) -> [Int: DistillationExample] {
+        guard p.mixed > 0 else { return [:] }
+        var rng = SeededRandom(seed: p.seed &+ 0x4D49_5845 &+ 0x9E37_79B9 &* UInt64(step + 1))
+        var rows: [Int: DistillationExample] = [:]
+        for i in indices {
+            let u = Double.random(in: 0..<1, using: &rng), steps = data[i].stepCount
+            guard steps > 1, u < p.mixed else { continue }
+            let s = Int.random(in: 1...(steps - 1), using: &rng)
+            let row = DistillationExample(data[i], tokenizer: tokenizer, latentCount: examples[i].latentCount,
+                                          dropLastStep: p.dropLastStep, writtenFrom: s)
+            if row.student.ids.count - 1 <= maximumLength { rows[i] = row }
+        }
+        return rows
     }
 
     /// AdamW over the decoder and the filter; weight decay on matrices only.
@@ -254,8 +283,11 @@ public enum DistillationTrainer {
                 guardState.objectiveChanged()
             }
             let indices = plans.batches[step % plans.batches.count]
+            let rows = stage == finalStage
+                ? mixedRows(indices, data: data, examples: examples, tokenizer: tokenizer, parameters: p, step: step,
+                            maximumLength: maxLength) : [:]
             let batches = Sharding.shards(indices, workers: parallel.workers).map { shard in
-                var batch = DistillationBatch(shard.map { examples[$0] }, tokenizer: tokenizer,
+                var batch = DistillationBatch(shard.map { rows[$0] ?? examples[$0] }, tokenizer: tokenizer,
                                               stepSupervision: p.stepWeight > 0 || p.stepDistillWeight > 0, alignment: p.stepAlignment)
                 batch.answerTargets = frozenTargets.map { targets in shard.map { targets[$0] } }
                 return batch

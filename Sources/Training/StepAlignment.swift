@@ -57,6 +57,18 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
         return range.isEmpty ? nil : range
     }
 
+    /// The steps to place on the latents of an example whose latents stand for its first `s`
+    /// steps only, the rest being written as text after them (a curriculum stage or a mixed row):
+    /// the first `s` for `next` and `spread`, which put every step they are given on a latent;
+    /// the first `s + 1` for the others, which place all but the last they are given (the last is
+    /// the one the text after the latents computes first).
+    public func placed(_ steps: [[Int]], standingFor s: Int) -> [[Int]] {
+        switch self {
+        case .next, .spread: Array(steps.prefix(max(0, s)))
+        case .written, .blocks, .chunks: Array(steps.prefix(max(0, s) + 1))
+        }
+    }
+
     /// What 0-based latent input `latent` of `count` decodes for an example whose reasoning steps
     /// tokenize as `steps`: the tokens, and the 0-based step they are (nil for a `chunks` run);
     /// nil when that input is free.

@@ -33,6 +33,9 @@ import Testing
         #expect(s.ok("[min(y.metrics.step_ce) > 0, min(y.metrics.step_distill) > 0]") == "[true, true]")
         s.ok("z = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, step_weight: 1, teacher_weight: 0, weight: 0)")
         #expect(s.ok("[max(z.metrics.ce_teacher), max(z.metrics.distill), max(z.metrics.step_distill)]") == "[0, 0, 0]")
+        // Mixed rows; a student weight of 0 leaves only the step loss (the student's CE is still reported).
+        s.ok("w = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, step_weight: 1, step_align: \"blocks\", mixed: 1, student_weight: 0, teacher_weight: 0, weight: 0)")
+        #expect(s.ok("[abs(w.metrics.loss[0] - w.metrics.step_ce[0]) < 1e-4, w.metrics.ce_student[0] > 0]") == "[true, true]")
         // The answer trained only on rows with an exact latent chain.
         s.ok("g = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, step_weight: 1, step_align: \"written\", gate_answer: true)")
         #expect(s.ok("[len(g.metrics.answer_rows), min(g.metrics.answer_rows) >= 0, max(g.metrics.answer_rows) <= 1]") == "[2, true, true]")
@@ -107,6 +110,8 @@ import Testing
         #expect(s.fails("distill(m, d, step_align: \"diagonal\")", "ValueError").contains("must be \"next\", \"spread\", \"written\", \"blocks\" or \"chunks\", got \"diagonal\""))
         #expect(s.fails("distill(m, d, step_align: 2)", "TypeError").contains("distill: argument 'step_align'"))
         #expect(s.fails("distill(m, d, teacher_weight: -1)", "ValueError").contains("distill: argument 'teacher_weight'"))
+        #expect(s.fails("distill(m, d, student_weight: -2)", "ValueError").contains("distill: argument 'student_weight'"))
+        #expect(s.fails("distill(m, d, mixed: 1.5)", "ValueError").contains("distill: argument 'mixed' must be a fraction"))
         #expect(s.fails("distill(m, d, step_distill: -0.5)", "ValueError").contains("distill: argument 'step_distill'"))
         #expect(s.fails("distill(m, d, gate_answer: true)", "ValueError").contains("gate_answer"))
         #expect(s.fails("distill(m, d, gate_answer: 1, step_weight: 1)", "TypeError").contains("distill: argument 'gate_answer'"))
