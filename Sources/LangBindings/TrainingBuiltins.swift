@@ -85,7 +85,8 @@ enum TrainingBuiltins {
                 + "written out. `mixed` > 0 makes that fraction of the multi-step rows of every batch mixed: their latents "
                 + "stand for the first s steps (s drawn from 1…S − 1 each time) and the later steps are written as text before "
                 + "the answer, so the text learns, digit by digit, to compute from results held in latent vectors — what the "
-                + "answer must do after an all-latent chain; step supervision places only the first s steps. "
+                + "answer must do after an all-latent chain; step supervision places only the first s steps (measured no "
+                + "better than plain \"blocks\", BENCHMARKS.md, seventeenth session). "
                 + "`length_sorted: true` batches examples of similar length (little padding, but each "
                 + "batch then holds problems of one difficulty); false draws batches at random. Returns a run.",
             signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true, step_align: \"next\", teacher_weight: 1, student_weight: 1, step_distill: 0, gate_answer: false, frozen_teacher: false, mixed: 0)",

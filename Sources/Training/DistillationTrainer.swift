@@ -89,7 +89,8 @@ public enum DistillationTrainer {
         /// steps after them are written as text before the answer, so the text learns, digit by
         /// digit, to compute from results held in latent vectors — the reading the answer text
         /// must do after an all-latent chain. Step supervision places only the first s steps.
-        /// 0 (the paper's recipe): every row all latent.
+        /// 0 (the paper's recipe): every row all latent. Measured no better than without
+        /// (BENCHMARKS.md, seventeenth session).
         public var mixed: Double = 0
         /// Drop the last CoT step from the teacher text (the paper's `remove_last_reasoning_step`).
         public var dropLastStep: Bool = true
