@@ -75,12 +75,7 @@ import Testing
 
     @Test func theTrainerRecordsExactChainsAndNeedsStepSupervisionToGate() throws {
         let (data, tokenizer, model) = try DistillationTests.setup(8, layers: 1)
-        var p = DistillationTrainer.Parameters()
-        p.latent = .fixed(2)
-        p.batchSize = 4
-        p.epochs = 100
-        p.maximumSteps = 3
-        p.warmupSteps = 0
+        var p = DistillationTests.shortRun(steps: 3)
         p.stepAlignment = .written
         p.gateAnswer = true
         #expect(throws: TrainingError.self) { try p.validate() }

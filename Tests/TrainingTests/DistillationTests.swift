@@ -16,6 +16,18 @@ import Testing
         return (data, tokenizer, try LatentModel(teacher: teacher, tokenizer: tokenizer, seed: 1))
     }
 
+    /// A few steps of distillation with 2 latent steps at batch 4, no warm-up: the settings of
+    /// the trainer tests on `setup(8, layers: 1)`.
+    static func shortRun(steps: Int) -> DistillationTrainer.Parameters {
+        var p = DistillationTrainer.Parameters()
+        p.latent = .fixed(2)
+        p.batchSize = 4
+        p.epochs = 100
+        p.maximumSteps = steps
+        p.warmupSteps = 0
+        return p
+    }
+
     /// Mean smooth-L1 (β 1) of `student` against `teacher`, divided by the teacher's unbiased
     /// standard deviation (+ 1e-8), in Double: one block's distillation term.
     static func scaledSmoothL1(_ student: [Float], _ teacher: [Float]) -> Double {
@@ -195,12 +207,7 @@ import Testing
     @Test func curriculumStagesWriteTheLaterStepsThenGoAllLatent() throws {
         let (data, tokenizer, model) = try Self.setup(8, layers: 1)
         #expect(data.map(\.stepCount).max() == 2)
-        var p = DistillationTrainer.Parameters()
-        p.latent = .fixed(2)
-        p.batchSize = 4
-        p.epochs = 100
-        p.maximumSteps = 8
-        p.warmupSteps = 0
+        var p = DistillationTests.shortRun(steps: 8)
         p.curriculum = 0.5
         p.stepWeight = 1
         let run = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p)

@@ -38,12 +38,7 @@ import Testing
 
     @Test func theTrainerKeepsTheStartingTargets() throws {
         let (data, tokenizer, model) = try DistillationTests.setup(8, layers: 1)
-        var p = DistillationTrainer.Parameters()
-        p.latent = .fixed(2)
-        p.batchSize = 4
-        p.epochs = 100
-        p.maximumSteps = 4
-        p.warmupSteps = 0
+        var p = DistillationTests.shortRun(steps: 4)
         p.learningRate = 1e-2
         p.frozenTeacher = true
         p.teacherWeight = 0

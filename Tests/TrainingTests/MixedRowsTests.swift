@@ -87,12 +87,7 @@ import Testing
     @Test func aMixedRunTrainsAndBadFractionsAreRefused() throws {
         let (data, tokenizer, model) = try DistillationTests.setup(8, layers: 1)
         #expect(data.contains { $0.stepCount > 1 })
-        var p = DistillationTrainer.Parameters()
-        p.latent = .fixed(2)
-        p.batchSize = 4
-        p.epochs = 100
-        p.maximumSteps = 4
-        p.warmupSteps = 0
+        var p = DistillationTests.shortRun(steps: 4)
         p.stepWeight = 1
         p.stepAlignment = .blocks
         p.mixed = 1
