@@ -131,9 +131,11 @@ public struct DistillationBatch {
         tailAnchors = examples.enumerated().map { $0 * t + ($1.student.answerAnchor - $1.student.latentPositions!.upperBound) }
         var anchors: [(position: Int, pass: Int, example: Int)] = []
         var rows: [Int] = [], texts: [[Int]] = []
+        // The steps each row's latents stand for, once per row rather than once per latent.
+        let placed = examples.map { e in e.latentStepLimit.map { alignment.placed(e.stepTokens, standingFor: $0) } ?? e.stepTokens }
         for k in 0..<(stepSupervision ? n : 0) {
             for (b, e) in examples.enumerated() where e.stepCount > 0 {
-                let steps = e.latentStepLimit.map { alignment.placed(e.stepTokens, standingFor: $0) } ?? e.stepTokens
+                let steps = placed[b]
                 guard !steps.isEmpty, let (text, step) = alignment.target(latent: k, of: n, steps: steps) else { continue }
                 if let step, step < e.teacherStepAnchors.count, k == 0 || alignment.step(latent: k - 1, of: n, steps: steps.count) != step {
                     anchors.append((e.teacherStepAnchors[step], k - 1, b))
