@@ -53,7 +53,8 @@ enum TrainingBuiltins {
                          .init("step_align", default: .string("next")), .init("teacher_weight", default: 1),
                          .init("student_weight", default: 1),
                          .init("step_distill", default: 0), .init("gate_answer", default: false),
-                         .init("frozen_teacher", default: false), .init("mixed", default: 0)],
+                         .init("frozen_teacher", default: false), .init("mixed", default: 0),
+                         .init("step_first", default: 0)],
             summary: "CODI-style latent SFT of the model in place: a teacher pass (explicit chain of thought) and a "
                 + "student pass (latent steps) sharing weights, with `weight` × the hidden-state distillation loss. "
                 + "`latent` is a number of latent steps for every example, or \"by-step\" (steps + 5, capped at 10). "
@@ -69,7 +70,9 @@ enum TrainingBuiltins {
                 + "measured, BENCHMARKS.md, sixteenth session); `step_align: \"chunks\"` cuts the written chain's T tokens (its "
                 + "steps concatenated) into n runs of about T/n consecutive tokens, latent k decoding run k (a latent whose run "
                 + "is empty is free), so each pass computes a digit or two, as the CoT teacher computes one token per pass, "
-                + "instead of a whole result (measured worse than \"blocks\"). "
+                + "instead of a whole result (measured worse than \"blocks\"); `step_align: \"all_blocks\"` puts every step, "
+                + "the last included, on a block of consecutive latents (latent k decodes step ⌊k·S/n⌋; the last latent holds "
+                + "the answer), so the answer text copies the result instead of computing the last operation. "
                 + "`step_distill` > 0 adds, with that weight, the hidden-state distance at every step: the pass that "
                 + "produces step j's latent must match the teacher's states where it computes step j's result. "
                 + "`gate_answer: true` (with `step_weight` > 0) trains the answer text only on rows whose latents decode every "
@@ -87,9 +90,13 @@ enum TrainingBuiltins {
                 + "the answer, so the text learns, digit by digit, to compute from results held in latent vectors — what the "
                 + "answer must do after an all-latent chain; step supervision places only the first s steps (measured no "
                 + "better than plain \"blocks\", BENCHMARKS.md, seventeenth session). "
+                + "`step_first` > 0 (with `step_weight` > 0) spends that opening fraction of the run on the step supervision "
+                + "and the teacher's cross-entropy alone — no answer text, no distillation term — so the latents learn to "
+                + "hold the steps before the answer learns to do without them, under one learning-rate schedule; the run's "
+                + "`steps_only` metric marks the opening's steps (measured no better than without, BENCHMARKS.md, eighteenth session). "
                 + "`length_sorted: true` batches examples of similar length (little padding, but each "
                 + "batch then holds problems of one difficulty); false draws batches at random. Returns a run.",
-            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true, step_align: \"next\", teacher_weight: 1, student_weight: 1, step_distill: 0, gate_answer: false, frozen_teacher: false, mixed: 0)",
+            signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true, step_align: \"next\", teacher_weight: 1, student_weight: 1, step_distill: 0, gate_answer: false, frozen_teacher: false, mixed: 0, step_first: 0)",
             example: "distill(m, parts.train, latent: 6, epochs: 10)",
             category: category
         ) { args, context in
@@ -157,6 +164,14 @@ enum TrainingBuiltins {
                 throw args.valueError("mixed", "must be a fraction of the rows from 0 to 1, got \(Markup.number(mixed))")
             }
             p.mixed = mixed
+            let stepFirst = try args.number("step_first")
+            guard stepFirst >= 0, stepFirst < 1 else {
+                throw args.valueError("step_first", "must be a fraction of the run from 0 up to (not including) 1, got \(Markup.number(stepFirst))")
+            }
+            if stepFirst > 0, !(p.stepWeight > 0) {
+                throw args.valueError("step_first", "needs step supervision: give step_weight > 0 as well")
+            }
+            p.stepFirst = stepFirst
             p.batchesPerChunk = try args.bool("length_sorted") ? 50 : 1
             p.dropLastStep = try args.bool("drop_last")
             let length = try RunLength(args, data: data)

@@ -11,6 +11,8 @@
 // (`curriculum`): the examples are re-tokenized at each stage change, with the steps after the
 // first s written out in the student sequence; the run's metrics["stage"] records the stage.
 // Mixed rows (`mixed`) are the same form drawn per row and per step in the all-latent stage.
+// `stepFirst` opens the run with the step supervision alone (student and distillation weights
+// 0); metrics["steps_only"] marks those steps, and the switch is a new objective for the guard.
 //
 // Divergence guard (the paper's authors warn latent SFT "randomly diverges"): a copy of the
 // weights and AdamW moments is taken every `snapshotInterval` good steps. A step whose loss
@@ -92,6 +94,14 @@ public enum DistillationTrainer {
         /// 0 (the paper's recipe): every row all latent. Measured no better than without
         /// (BENCHMARKS.md, seventeenth session).
         public var mixed: Double = 0
+        /// Fraction of the run, at its start, that trains the step supervision (and the teacher's
+        /// cross-entropy) alone: the student's answer text and the distillation term are off, so
+        /// the latents learn to hold the steps before the answer learns to do without them — the
+        /// seventeenth session's two-call "step supervision first" run (k4), as one run with one
+        /// optimizer and one cosine schedule (k4's two calls each had their own). Needs
+        /// `stepWeight` > 0. 0 (the paper's recipe): off. Measured no better than without
+        /// (BENCHMARKS.md, eighteenth session).
+        public var stepFirst: Double = 0
         /// Drop the last CoT step from the teacher text (the paper's `remove_last_reasoning_step`).
         public var dropLastStep: Bool = true
         public var weightDecay: Double = 0.1
@@ -124,6 +134,8 @@ public enum DistillationTrainer {
             if frozenTeacher, stepDistillWeight > 0 { throw bad("a frozen teacher holds the answer targets only, not the per-step ones (step_distill must be 0)") }
             guard curriculum >= 0, curriculum < 1 else { throw bad("curriculum must be a fraction of the run in 0 ..< 1, got \(curriculum)") }
             guard mixed >= 0, mixed <= 1 else { throw bad("mixed must be a fraction of the rows in 0…1, got \(mixed)") }
+            guard stepFirst >= 0, stepFirst < 1 else { throw bad("step_first must be a fraction of the run in 0 ..< 1, got \(stepFirst)") }
+            if stepFirst > 0, !(stepWeight > 0) { throw bad("training the steps first needs step supervision (step_weight > 0)") }
             guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
             guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
             guard snapshotInterval > 0, spikeWindow > 0, spikePatience > 0, spikeFactor >= 0, maximumRollbacks >= 0,
@@ -189,7 +201,8 @@ public enum DistillationTrainer {
     /// rows with supervised steps whose latents decode all of them exactly), `answer_rows` (the
     /// fraction of rows the answer was trained on), `latent_norm_by_step` (mean over the run, per latent
     /// index 1…n), `rollback_step` (steps rolled back by the divergence guard), `spike_step`
-    /// (applied steps whose loss was a spike).
+    /// (applied steps whose loss was a spike), `steps_only` (with `stepFirst`: 1 for the steps
+    /// of the step-supervision-only opening, 0 after).
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for bad settings or data, and
     ///   ``TrainingError/nonFinite(step:loss:)`` once the guard has rolled back too often.
     public static func train(
@@ -259,6 +272,13 @@ public enum DistillationTrainer {
             let s = 1 + Int(progress / p.curriculum * Double(stages - 1))
             return s >= stages ? finalStage : s
         }
+        /// Whether `step` lies in the step-supervision-only opening of the run (``Parameters/stepFirst``).
+        func stepsOnly(step: Int) -> Bool {
+            guard p.stepFirst > 0 else { return false }
+            let progress = p.timeBudget.map { min(1, elapsed() / $0) } ?? Double(step) / Double(max(1, plannedSteps))
+            return progress < p.stepFirst
+        }
+        var opening = p.stepFirst > 0
         var stopRequested = onEvent(.started(totalSteps: plannedSteps, examples: data.count)) == .stop
         // Frozen targets are computed inside the time budget: they are part of the run's cost.
         var frozenTargets: [[Float]]? = nil
@@ -283,6 +303,11 @@ public enum DistillationTrainer {
                 (stage, examples) = (nextStage, stageExamples(nextStage))
                 guardState.objectiveChanged()
             }
+            let stepsOnlyNow = stepsOnly(step: step)
+            if opening && !stepsOnlyNow {
+                opening = false
+                guardState.objectiveChanged()
+            }
             let indices = plans.batches[step % plans.batches.count]
             let rows = stage == finalStage
                 ? mixedRows(indices, data: data, examples: examples, tokenizer: tokenizer, parameters: p, step: step,
@@ -296,8 +321,8 @@ public enum DistillationTrainer {
             step += 1
             guardState.optimizer.zeroGrad()
             let parts = try parallel.map(batches) { m, batch in
-                try DistillationLoss.compute(model: m, batch: batch, distillWeight: Float(p.distillWeight),
-                                             teacherWeight: Float(p.teacherWeight), studentWeight: Float(p.studentWeight),
+                try DistillationLoss.compute(model: m, batch: batch, distillWeight: stepsOnlyNow ? 0 : Float(p.distillWeight),
+                                             teacherWeight: Float(p.teacherWeight), studentWeight: stepsOnlyNow ? 0 : Float(p.studentWeight),
                                              stepWeight: Float(p.stepWeight), stepDistillWeight: Float(p.stepDistillWeight),
                                              gateAnswer: p.gateAnswer)
             }
@@ -358,6 +383,7 @@ public enum DistillationTrainer {
             if let exact = loss.chainExact { series["chain_exact", default: []].append(exact) }
             series["answer_rows"]!.append(Double(loss.answerRows) / Double(indices.count))
             if stages > 1 { series["stage", default: []].append(Double(min(stage, stages))) }
+            if p.stepFirst > 0 { series["steps_only", default: []].append(stepsOnlyNow ? 1 : 0) }
             series["latent_norm"]!.append(loss.latentNorms.isEmpty ? 0 : loss.latentNorms.reduce(0, +) / Double(loss.latentNorms.count))
             if onEvent(.step(report)) == .stop { stopRequested = true }
         }

@@ -26,6 +26,14 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
     /// T / n tokens — one or two digits — as the teacher's CoT computes one token per pass,
     /// instead of a whole multi-digit result at once. A 1-step example's inputs are free.
     case chunks
+    /// Every step, the last included, each on a block of consecutive latent inputs: input k
+    /// (0-based) decodes step ⌊k·S / n⌋, so with 6 latents a 2-step example holds 1, 1, 1, 2, 2, 2
+    /// and a 4-step one 1, 1, 2, 3, 3, 4. The last inputs hold the answer and the answer text
+    /// copies it, where `blocks` leaves the last operation to the text (which gets it right from
+    /// an exact chain only 21–32 % of the time, BENCHMARKS.md, seventeenth session). A 1-step
+    /// example holds its one result on every input. With fewer latents than steps the last input
+    /// still holds the last step.
+    case allBlocks = "all_blocks"
 
     /// The 0-based step that 0-based latent input `latent` of `count` decodes, for an example of
     /// `steps` steps; nil when that input is free. Always nil for `chunks`, whose inputs decode
@@ -44,6 +52,9 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
             return steps > 1 ? min(latent, steps - 2) : nil
         case .blocks:
             return steps > 1 && latent < count ? latent * (steps - 1) / count : nil
+        case .allBlocks:
+            // With fewer latents than steps the last input still holds the last step.
+            return latent < count ? (latent == count - 1 ? steps - 1 : latent * steps / count) : nil
         case .chunks:
             return nil
         }
@@ -59,12 +70,12 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
 
     /// The steps to place on the latents of an example whose latents stand for its first `s`
     /// steps only, the rest being written as text after them (a curriculum stage or a mixed row):
-    /// the first `s` for `next` and `spread`, which put every step they are given on a latent;
+    /// the first `s` for `next`, `spread` and `all_blocks`, which put every step they are given on a latent;
     /// the first `s + 1` for the others, which place all but the last they are given (the last is
     /// the one the text after the latents computes first).
     public func placed(_ steps: [[Int]], standingFor s: Int) -> [[Int]] {
         switch self {
-        case .next, .spread: Array(steps.prefix(max(0, s)))
+        case .next, .spread, .allBlocks: Array(steps.prefix(max(0, s)))
         case .written, .blocks, .chunks: Array(steps.prefix(max(0, s) + 1))
         }
     }

@@ -36,6 +36,9 @@ import Testing
         // Mixed rows; a student weight of 0 leaves only the step loss (the student's CE is still reported).
         s.ok("w = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, step_weight: 1, step_align: \"blocks\", mixed: 1, student_weight: 0, teacher_weight: 0, weight: 0)")
         #expect(s.ok("[abs(w.metrics.loss[0] - w.metrics.step_ce[0]) < 1e-4, w.metrics.ce_student[0] > 0]") == "[true, true]")
+        // Every step on a block of latents, the step loss alone for the first half of the run.
+        s.ok("o = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, step_weight: 1, step_align: \"all_blocks\", step_first: 0.5)")
+        #expect(s.ok("[o.metrics.steps_only, min(o.metrics.step_ce) > 0]") == "[[1, 0], true]")
         // The answer trained only on rows with an exact latent chain.
         s.ok("g = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, step_weight: 1, step_align: \"written\", gate_answer: true)")
         #expect(s.ok("[len(g.metrics.answer_rows), min(g.metrics.answer_rows) >= 0, max(g.metrics.answer_rows) <= 1]") == "[2, true, true]")
@@ -107,11 +110,14 @@ import Testing
         #expect(s.fails("distill(m, d, drop_last: 1)", "TypeError").contains("distill: argument 'drop_last'"))
         #expect(s.fails("distill(m, d, step_weight: -1)", "ValueError").contains("distill: argument 'step_weight'"))
         #expect(s.fails("distill(m, d, curriculum: 1)", "ValueError").contains("distill: argument 'curriculum'"))
-        #expect(s.fails("distill(m, d, step_align: \"diagonal\")", "ValueError").contains("must be \"next\", \"spread\", \"written\", \"blocks\" or \"chunks\", got \"diagonal\""))
+        #expect(s.fails("distill(m, d, step_align: \"diagonal\")", "ValueError").contains("must be \"next\", \"spread\", \"written\", \"blocks\", \"chunks\" or \"all_blocks\", got \"diagonal\""))
         #expect(s.fails("distill(m, d, step_align: 2)", "TypeError").contains("distill: argument 'step_align'"))
         #expect(s.fails("distill(m, d, teacher_weight: -1)", "ValueError").contains("distill: argument 'teacher_weight'"))
         #expect(s.fails("distill(m, d, student_weight: -2)", "ValueError").contains("distill: argument 'student_weight'"))
         #expect(s.fails("distill(m, d, mixed: 1.5)", "ValueError").contains("distill: argument 'mixed' must be a fraction"))
+        #expect(s.fails("distill(m, d, step_first: 1)", "ValueError").contains("distill: argument 'step_first' must be a fraction of the run"))
+        #expect(s.fails("distill(m, d, step_first: 0.2)", "ValueError").contains("step_first' needs step supervision"))
+        #expect(s.fails("distill(m, d, step_first: \"half\", step_weight: 1)", "TypeError").contains("distill: argument 'step_first'"))
         #expect(s.fails("distill(m, d, step_distill: -0.5)", "ValueError").contains("distill: argument 'step_distill'"))
         #expect(s.fails("distill(m, d, gate_answer: true)", "ValueError").contains("gate_answer"))
         #expect(s.fails("distill(m, d, gate_answer: 1, step_weight: 1)", "TypeError").contains("distill: argument 'gate_answer'"))

@@ -218,6 +218,45 @@ import Testing
         #expect(throws: TrainingError.self) { try p.validate() }
     }
 
+    /// `stepFirst`: the opening fraction trains the step supervision and the teacher's CE alone
+    /// (the loss is exactly their weighted sum), then the whole objective; the switch is a new
+    /// objective for the divergence guard, as a curriculum stage is.
+    @Test func stepFirstOpensWithTheStepLossAlone() throws {
+        let (data, tokenizer, model) = try Self.setup(8, layers: 1)
+        var p = DistillationTests.shortRun(steps: 8)
+        p.stepWeight = 2
+        p.stepAlignment = .allBlocks
+        p.stepFirst = 0.5
+        let run = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p)
+        let m = run.metrics
+        #expect(m["steps_only"] == [1, 1, 1, 1, 0, 0, 0, 0])
+        // One schedule over the whole run: the switch does not restart it.
+        let lr = m["lr"]!
+        #expect(zip(lr, lr.dropFirst()).allSatisfy { $0 > $1 }, "\(lr)")
+        for i in 0..<8 {
+            let opening = m["ce_teacher"]![i] + 2 * m["step_ce"]![i]
+            let whole = opening + m["ce_student"]![i] + 20 * m["distill"]![i]
+            #expect(abs(m["loss"]![i] - (i < 4 ? opening : whole)) < 1e-3 * max(1, whole), "step \(i + 1)")
+            #expect(m["ce_student"]![i] > 0 && m["distill"]![i] > 0, "the student's terms are still measured")
+        }
+        // Without a step loss there is nothing to train first.
+        p.stepWeight = 0
+        #expect(throws: TrainingError.self) { try p.validate() }
+        p.stepWeight = 1
+        p.stepFirst = 1
+        #expect(throws: TrainingError.self) { try p.validate() }
+        // The switch empties the guard's window: a jump of the loss there is not a spike.
+        var q = guardParameters(steps: 10)
+        q.latent = .fixed(2)
+        q.stepWeight = 1
+        q.stepFirst = 0.5
+        let (_, _, fresh) = try Self.setup(8, layers: 1)
+        let guarded = try DistillationTrainer.train(model: fresh, tokenizer: tokenizer, data: data, parameters: q,
+                                                    onEvent: { _ in .continue }, lossOverride: { $0 >= 6 ? $1 * 100 : $1 })
+        #expect(guarded.metrics["steps_only"] == [1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
+        #expect(guarded.metrics["rollback_step"] == [])
+    }
+
     /// A curriculum stage is a new objective: its first losses are not compared with the old
     /// stage's median (the fifth-session run rolled back twice, halving the rate each time).
     @Test func aStageChangeIsNotASpike() throws {

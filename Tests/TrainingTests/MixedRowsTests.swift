@@ -16,7 +16,7 @@ import Testing
 
     @Test func placedKeepsTheStepsTheLatentsStandFor() {
         let steps = [[1], [2], [3], [4]]
-        for a in [StepAlignment.next, .spread] {
+        for a in [StepAlignment.next, .spread, .allBlocks] {
             #expect(a.placed(steps, standingFor: 2) == [[1], [2]], "\(a) puts every step it is given on a latent")
             #expect(a.placed(steps, standingFor: 0) == [])
         }

@@ -66,6 +66,18 @@ import Testing
         #expect(placement(.blocks, count: 0, steps: 3).isEmpty)
     }
 
+    @Test func allBlocksPutEveryStepTheLastIncludedOnItsShareOfTheLatents() {
+        #expect(placement(.allBlocks, count: 6, steps: 4) == [1: 1, 2: 1, 3: 2, 4: 3, 5: 3, 6: 4])
+        #expect(placement(.allBlocks, count: 6, steps: 3) == [1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 3])
+        #expect(placement(.allBlocks, count: 6, steps: 2) == [1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2])
+        #expect(placement(.allBlocks, count: 6, steps: 1) == placement(.next, count: 6, steps: 1), "one step: every input holds it")
+        #expect(placement(.allBlocks, count: 4, steps: 4) == placement(.next, count: 4, steps: 4), "one latent per step: the same as next")
+        // Fewer latents than steps: the last input still holds the answer.
+        #expect(placement(.allBlocks, count: 2, steps: 4) == [1: 1, 2: 4])
+        #expect(placement(.allBlocks, count: 0, steps: 3).isEmpty)
+        #expect(placement(.allBlocks, count: 6, steps: 0).isEmpty)
+    }
+
     @Test func chunksCutTheWrittenTokensIntoEvenRuns() {
         func runs(count: Int, written: Int) -> [Range<Int>?] {
             (0..<count).map { StepAlignment.chunk(latent: $0, of: count, written: written) }
