@@ -265,18 +265,19 @@ public enum DistillationTrainer {
                 ?? min(1, Double(step - p.warmupSteps) / Double(max(1, plannedSteps - p.warmupSteps)))
             return floor + (peak - floor) * 0.5 * (1 + Foundation.cos(Double.pi * progress))
         }
+        /// How far into the run `step` is, from 0 to 1: by the clock with a time budget, else by steps.
+        func runProgress(step: Int) -> Double {
+            p.timeBudget.map { min(1, elapsed() / $0) } ?? Double(step) / Double(max(1, plannedSteps))
+        }
         /// The curriculum stage at `step`: 1…K−1 over the first `curriculum` of the run, then all latent.
         func curriculumStage(step: Int) -> Int {
             guard stages > 1 else { return finalStage }
-            let progress = p.timeBudget.map { min(1, elapsed() / $0) } ?? Double(step) / Double(max(1, plannedSteps))
-            let s = 1 + Int(progress / p.curriculum * Double(stages - 1))
+            let s = 1 + Int(runProgress(step: step) / p.curriculum * Double(stages - 1))
             return s >= stages ? finalStage : s
         }
         /// Whether `step` lies in the step-supervision-only opening of the run (``Parameters/stepFirst``).
         func stepsOnly(step: Int) -> Bool {
-            guard p.stepFirst > 0 else { return false }
-            let progress = p.timeBudget.map { min(1, elapsed() / $0) } ?? Double(step) / Double(max(1, plannedSteps))
-            return progress < p.stepFirst
+            p.stepFirst > 0 && runProgress(step: step) < p.stepFirst
         }
         var opening = p.stepFirst > 0
         var stopRequested = onEvent(.started(totalSteps: plannedSteps, examples: data.count)) == .stop
