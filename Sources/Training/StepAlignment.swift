@@ -28,9 +28,10 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
     case chunks
     /// Every step, the last included, each on a block of consecutive latent inputs: input k
     /// (0-based) decodes step ⌊k·S / n⌋, so with 6 latents a 2-step example holds 1, 1, 1, 2, 2, 2
-    /// and a 4-step one 1, 1, 2, 3, 3, 4. The last inputs hold the answer and the answer text
-    /// copies it, where `blocks` leaves the last operation to the text (which gets it right from
-    /// an exact chain only 21–32 % of the time, BENCHMARKS.md, seventeenth session). A 1-step
+    /// and a 4-step one 1, 1, 2, 3, 3, 4. The last inputs hold the answer, which the answer text
+    /// can copy, where `blocks` leaves the last operation to the text (which gets it right from
+    /// an exact chain only 21–32 % of the time, BENCHMARKS.md, seventeenth session); measured,
+    /// the text seldom copies it (eighteenth session). A 1-step
     /// example holds its one result on every input. With fewer latents than steps the last input
     /// still holds the last step.
     case allBlocks = "all_blocks"
@@ -53,7 +54,6 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
         case .blocks:
             return steps > 1 && latent < count ? latent * (steps - 1) / count : nil
         case .allBlocks:
-            // With fewer latents than steps the last input still holds the last step.
             return latent < count ? (latent == count - 1 ? steps - 1 : latent * steps / count) : nil
         case .chunks:
             return nil
