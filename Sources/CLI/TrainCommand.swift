@@ -42,6 +42,7 @@ struct TrainSFTCommand: ParsableCommand {
     @Option(help: "Model width, blocks and heads.") var dim = 128
     @Option var layers = 4
     @Option var heads = 4
+    @Option(help: "Longest run of digits read as one token: 1 (one token per digit) or up to 3 (0…999 as one token, as Llama 3).") var numberDigits = 1
     @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
     @Option(help: "Evaluate at most this many held-out problems (default: all).") var evalLimit: Int?
     @Option(help: "Write the trained model to this directory.") var save: String?
@@ -54,6 +55,9 @@ struct TrainSFTCommand: ParsableCommand {
         if let epochs, !(epochs > 0 && epochs.isFinite) { throw ValidationError("--epochs must be a positive number") }
         if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive") }
         guard split > 0, split < 1 else { throw ValidationError("--split must lie between 0 and 1") }
+        guard (1...Tokenizer.maximumNumberDigits).contains(numberDigits) else {
+            throw ValidationError("--number-digits must be 1 to \(Tokenizer.maximumNumberDigits), got \(numberDigits)")
+        }
     }
 
     func parseSteps() -> ClosedRange<Int>? {
@@ -66,7 +70,7 @@ struct TrainSFTCommand: ParsableCommand {
         Engine.setThreads(threads)
         let data = try Dataset.arith(n: n, steps: parseSteps()!, seed: seed)
         let parts = try data.split(fraction: split, seed: 0)
-        let tokenizer = Tokenizer(building: data)
+        let tokenizer = Tokenizer(building: data, numberDigits: numberDigits)
         let configuration = LlamaConfiguration(
             vocabularySize: tokenizer.count, dimension: dim, layers: layers, heads: heads,
             bosTokenID: tokenizer.bosID, eosTokenID: tokenizer.eosID, padTokenID: tokenizer.padID)

@@ -11,15 +11,18 @@
 ///   separate space piece right before the answer digits, as with Llama's tokenizer (the
 ///   distillation position of method.md §(c) sits on it).
 /// - Special-token strings given in `specials` (e.g. `<START>`) are recognised as whole pieces.
+/// - **Whole numbers** (`numberDigits` > 1, Llama 3's rule `\d{1,3}` for 3): a run of digits is
+///   cut from the left into pieces of up to `numberDigits` digits, so `"1234"` reads `"123"`
+///   `"4"` and `" 729"` reads `" "` `"729"`. The default 1 keeps one piece per digit.
 ///
 /// Concatenating the pieces gives back the text exactly, whatever the text is.
 public enum PreTokenizer {
     /// The pieces of `text`, in order; their concatenation equals `text`.
-    public static func pieces(of text: String, specials: [String] = []) -> [String] {
+    public static func pieces(of text: String, specials: [String] = [], numberDigits: Int = 1) -> [String] {
         let bytes = Array(text.utf8)
         var pieces: [String] = []
         pieces.reserveCapacity(bytes.count / 3)
-        scan(bytes, specials: specials.filter { !$0.isEmpty }.map { Array($0.utf8) }) { range in
+        scan(bytes, specials: specials.filter { !$0.isEmpty }.map { Array($0.utf8) }, numberDigits: numberDigits) { range in
             pieces.append(String(decoding: bytes[range], as: UTF8.self))
         }
         return pieces
@@ -28,7 +31,7 @@ public enum PreTokenizer {
     /// Calls `body` with the byte range of each piece of UTF-8 `bytes`, in order. Working on
     /// bytes keeps this fast: the text is mostly ASCII, and a non-ASCII character is one piece
     /// of its 2–4 bytes.
-    static func scan(_ bytes: [UInt8], specials: [[UInt8]], _ body: (Range<Int>) -> Void) {
+    static func scan(_ bytes: [UInt8], specials: [[UInt8]], numberDigits: Int = 1, _ body: (Range<Int>) -> Void) {
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
@@ -43,6 +46,11 @@ public enum PreTokenizer {
                 while end < bytes.count, isLetter(bytes[end]) { end += 1 }
                 body(i..<end)
                 i = end
+            } else if numberDigits > 1, isDigit(byte) {
+                var end = i + 1
+                while end < bytes.count, end - i < numberDigits, isDigit(bytes[end]) { end += 1 }
+                body(i..<end)
+                i = end
             } else {
                 let length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
                 let end = Swift.min(bytes.count, i + length)
@@ -51,6 +59,8 @@ public enum PreTokenizer {
             }
         }
     }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     private static func isLetter(_ byte: UInt8) -> Bool {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
@@ -68,7 +78,8 @@ public enum PreTokenizer {
         return (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
     }
 
-    /// ASCII digits `0-9`: what the tokenizer splits into single-digit tokens.
+    /// ASCII digits `0-9`: what the tokenizer splits into single-digit tokens (or groups into
+    /// whole numbers, with `numberDigits` > 1).
     public static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value >= 0x30 && scalar.value <= 0x39
     }

@@ -24,26 +24,32 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible,
 ///   "type": "latent-word-digit",
 ///   "version": 1,
 ///   "pre_tokenizer": "<<|>>|\\d|[A-Za-z]+|[^\\sA-Za-z\\d]; …",
+///   "number_digits": 3,
 ///   "specials": {"pad": "<pad>", "bos": "<bos>", "eos": "<eos>", "unk": "<unk>",
 ///                "start": "<START>", "end": "<END>", "continue": "<|CONTINUE|>", "stop": "<|STOP|>"},
 ///   "vocabulary": ["<pad>", "<bos>", …]
 /// }
 /// ```
 /// A token's id is its position in `vocabulary`. `pre_tokenizer` documents the splitting rule
-/// for human readers; the code's rule is the one of ``PreTokenizer``.
+/// for human readers; the code's rule is the one of ``PreTokenizer``. `number_digits` (written
+/// only when above 1; absent in files of earlier builds) is ``Tokenizer/numberDigits``.
 struct TokenizerFile: Codable {
     static let type = "latent-word-digit"
     static let version = 1
-    static let preTokenizerRule = #"<<|>>|\d|[A-Za-z]+|[^\sA-Za-z\d]; a single space before a letter run belongs to the word, every other whitespace character is its own token; token text concatenates back to the input"#
+    static func preTokenizerRule(numberDigits: Int) -> String {
+        let digits = numberDigits > 1 ? #"\d{1,"# + "\(numberDigits)}" : #"\d"#
+        return "<<|>>|" + digits + #"|[A-Za-z]+|[^\sA-Za-z\d]; a single space before a letter run belongs to the word, every other whitespace character is its own token; token text concatenates back to the input"#
+    }
 
     var type: String
     var version: Int
     var preTokenizer: String?
+    var numberDigits: Int?
     var specials: [String: String]
     var vocabulary: [String]
 
     enum CodingKeys: String, CodingKey {
-        case type, version, preTokenizer = "pre_tokenizer", specials, vocabulary
+        case type, version, preTokenizer = "pre_tokenizer", numberDigits = "number_digits", specials, vocabulary
     }
 
     static let specialRoles: [(role: String, token: String)] = [
@@ -56,7 +62,9 @@ extension Tokenizer {
     /// The `tokenizer.json` bytes (pretty-printed, keys sorted).
     public func jsonData() throws -> Data {
         let file = TokenizerFile(
-            type: TokenizerFile.type, version: TokenizerFile.version, preTokenizer: TokenizerFile.preTokenizerRule,
+            type: TokenizerFile.type, version: TokenizerFile.version,
+            preTokenizer: TokenizerFile.preTokenizerRule(numberDigits: numberDigits),
+            numberDigits: numberDigits > 1 ? numberDigits : nil,
             specials: Dictionary(uniqueKeysWithValues: TokenizerFile.specialRoles.map { ($0.role, $0.token) }),
             vocabulary: vocabulary)
         let encoder = JSONEncoder()
@@ -93,7 +101,7 @@ extension Tokenizer {
             let found = file.specials[role].map { "\"\($0)\"" } ?? "nothing"
             throw TokenizerError.corrupt("special \"\(role)\" must be \"\(token)\", found \(found)")
         }
-        try self.init(vocabulary: file.vocabulary)
+        try self.init(vocabulary: file.vocabulary, numberDigits: file.numberDigits ?? 1)
     }
 
     /// Writes `tokenizer.json` to `path` atomically (a temporary file, then a rename).

@@ -4,7 +4,9 @@ import Foundation
 ///
 /// Text is cut into pieces by ``PreTokenizer`` (words with their leading space, punctuation
 /// marks, single digits, `<<`, `>>`, and standalone whitespace) and every piece is looked up in
-/// the vocabulary. Decoding concatenates the token strings, so `decode(encode(x)) == x` for any
+/// the vocabulary. With ``numberDigits`` 3 a number of up to three digits is one token, as in
+/// Llama 3's tokenizer (the paper's model): every whole number `0…999` is in the vocabulary, and
+/// a piece with a leading zero (`"05"` in `"1005"`) falls back to its single digits. Decoding concatenates the token strings, so `decode(encode(x)) == x` for any
 /// text whose pieces are all in the vocabulary.
 ///
 /// Ids `0…7` are the special tokens, in this order: `<pad>`, `<bos>`, `<eos>`, `<unk>`, and the
@@ -52,6 +54,12 @@ public struct Tokenizer: Sendable, Equatable {
     /// The standalone space `" "` (the token right before answer digits).
     public let spaceID: Int
 
+    /// The longest run of digits read as one token: 1 (every digit its own token, the default)
+    /// up to ``maximumNumberDigits``.
+    public let numberDigits: Int
+    /// The largest ``numberDigits`` (3: the numbers `0…999`, as Llama 3 reads them).
+    public static let maximumNumberDigits = 3
+
     /// Number of tokens.
     public var count: Int { vocabulary.count }
 
@@ -60,8 +68,13 @@ public struct Tokenizer: Sendable, Equatable {
 
     /// Creates a tokenizer from a vocabulary (id = position).
     /// - Throws: ``TokenizerError/corrupt(_:)`` when a token repeats, is empty, or when a special
-    ///   token, a digit `0…9` or the space `" "` is missing.
-    public init(vocabulary: [String]) throws {
+    ///   token, a digit `0…9` or the space `" "` is missing, or `numberDigits` is outside
+    ///   `1…3`.
+    public init(vocabulary: [String], numberDigits: Int = 1) throws {
+        guard (1...Self.maximumNumberDigits).contains(numberDigits) else {
+            throw TokenizerError.corrupt("number_digits must be 1 to \(Self.maximumNumberDigits), got \(numberDigits)")
+        }
+        self.numberDigits = numberDigits
         var ids: [String: Int] = [:]
         for (id, token) in vocabulary.enumerated() {
             guard !token.isEmpty else { throw TokenizerError.corrupt("token \(id) is empty") }
@@ -103,14 +116,17 @@ public struct Tokenizer: Sendable, Equatable {
     ///
     /// Order: the special tokens first, then the pieces by falling frequency, ties broken by
     /// Unicode scalar order. The ten digits, the space and the template pieces are always
-    /// included, so any number and the answer template can be encoded even for a tiny dataset.
-    public init(building dataset: Dataset, extraTexts: [String] = []) {
+    /// included, so any number and the answer template can be encoded even for a tiny dataset;
+    /// with `numberDigits` > 1 so is every whole number of up to that many digits (`0…999`).
+    /// - Precondition: `numberDigits` in `1…3` (``maximumNumberDigits``).
+    public init(building dataset: Dataset, extraTexts: [String] = [], numberDigits: Int = 1) {
+        precondition((1...Self.maximumNumberDigits).contains(numberDigits), "numberDigits must be 1 to \(Self.maximumNumberDigits)")
         // Short pieces are counted under a packed key (fast); the strings are made once each.
         var shortCounts: [ShortKey: (text: String, count: Int)] = [:]
         var counts: [String: Int] = [:]
         func count(_ text: String) {
             let bytes = Array(text.utf8)
-            PreTokenizer.scan(bytes, specials: Self.specialBytes) { range in
+            PreTokenizer.scan(bytes, specials: Self.specialBytes, numberDigits: numberDigits) { range in
                 if let key = ShortKey(bytes, range) {
                     if let entry = shortCounts[key] {
                         shortCounts[key] = (entry.text, entry.count + 1)
@@ -128,11 +144,13 @@ public struct Tokenizer: Sendable, Equatable {
         // A bare question (without "Question: ") starts with a word that has no leading space;
         // such pieces join the vocabulary too, so that `encode(question)` round-trips.
         for example in dataset {
-            for piece in PreTokenizer.pieces(of: example.question, specials: Self.specialTokens) where counts[piece] == nil {
+            for piece in PreTokenizer.pieces(of: example.question, specials: Self.specialTokens, numberDigits: numberDigits) where counts[piece] == nil {
                 counts[piece] = 0
             }
         }
-        let always = (0...9).map(String.init) + [" "]
+        var numbers = 1
+        for _ in 0..<numberDigits { numbers *= 10 }
+        let always = (0..<numbers).map(String.init) + [" "]
             + PreTokenizer.pieces(of: Prompts.questionPrefix + Prompts.answerPrefix)
         for piece in always where counts[piece] == nil { counts[piece] = 0 }
         for special in Self.specialTokens { counts[special] = nil }
@@ -140,7 +158,7 @@ public struct Tokenizer: Sendable, Equatable {
             a.value != b.value ? a.value > b.value : a.key.unicodeScalars.lexicographicallyPrecedes(b.key.unicodeScalars)
         }.map(\.key)
         do {
-            try self.init(vocabulary: Self.specialTokens + ordered)
+            try self.init(vocabulary: Self.specialTokens + ordered, numberDigits: numberDigits)
         } catch {
             preconditionFailure("a built vocabulary always holds the required tokens: \(error)")
         }
@@ -156,15 +174,18 @@ public struct Tokenizer: Sendable, Equatable {
     public func isSpecial(_ id: Int) -> Bool { specialIDs.contains(id) }
 
     /// Encodes any string. Pieces outside the vocabulary become `<unk>`; a word whose
-    /// space-prefixed form is unknown but whose bare form is known becomes space + word.
+    /// space-prefixed form is unknown but whose bare form is known becomes space + word; a run
+    /// of digits outside the vocabulary (`"05"`) becomes its single digits.
     /// No `<bos>`/`<eos>` is added.
     public func encode(_ text: String) -> [Int] {
         let bytes = Array(text.utf8)
         var output: [Int] = []
         output.reserveCapacity(bytes.count / 3)
-        PreTokenizer.scan(bytes, specials: Self.specialBytes) { range in
+        PreTokenizer.scan(bytes, specials: Self.specialBytes, numberDigits: numberDigits) { range in
             if let id = lookup(bytes, range) {
                 output.append(id)
+            } else if range.count > 1, PreTokenizer.isDigit(Unicode.Scalar(bytes[range.lowerBound])) {
+                for index in range { output.append(lookup(bytes, index..<(index + 1)) ?? unkID) }
             } else if bytes[range.lowerBound] == 0x20, range.count > 1 {
                 output.append(spaceID)
                 output.append(lookup(bytes, (range.lowerBound + 1)..<range.upperBound) ?? unkID)
@@ -198,7 +219,9 @@ public struct Tokenizer: Sendable, Equatable {
         return text
     }
 
-    public static func == (lhs: Tokenizer, rhs: Tokenizer) -> Bool { lhs.vocabulary == rhs.vocabulary }
+    public static func == (lhs: Tokenizer, rhs: Tokenizer) -> Bool {
+        lhs.vocabulary == rhs.vocabulary && lhs.numberDigits == rhs.numberDigits
+    }
 }
 
 /// Up to 16 bytes packed into two words: a cheap dictionary key for short pieces.

@@ -16,10 +16,14 @@ enum ModelBuiltins {
         Builtin(
             name: "model",
             parameters: [.init("data"), .init("dim", default: 128), .init("layers", default: 4), .init("heads", default: 4),
-                         .init("seed", default: 0), .init("mlp", default: .null), .init("max_length", default: 512)],
+                         .init("seed", default: 0), .init("mlp", default: .null), .init("max_length", default: 512),
+                         .init("number_digits", default: 1)],
             summary: "A fresh Llama-style decoder (RMSNorm, rotary positions, SwiGLU, tied head) whose tokenizer is "
                 + "built from `data` (numbers split into digits, latent-reasoning tokens added). "
-                + "`mlp` sets the MLP width (default 8/3·dim rounded up to 32), `max_length` the longest sequence.",
+                + "`mlp` sets the MLP width (default 8/3·dim rounded up to 32), `max_length` the longest sequence. "
+                + "`number_digits: 3` reads every number of up to three digits as one token, as Llama 3's tokenizer "
+                + "does (the vocabulary then holds 0…999): a latent step's result is then one token, as in the "
+                + "teacher's text.",
             example: "m = model(parts.train, dim: 128, layers: 4, heads: 4)",
             category: category
         ) { args, _ in
@@ -36,7 +40,12 @@ enum ModelBuiltins {
             let mlp = try args.optionalInt("mlp")
             if let mlp, mlp < 1 { throw args.valueError("mlp", "must be at least 1 (or nil for the default), got \(mlp)") }
             let maximumLength = try positive(args, "max_length")
-            let tokenizer = Tokenizer(building: data.dataset)
+            let numberDigits = try args.int("number_digits")
+            guard (1...Tokenizer.maximumNumberDigits).contains(numberDigits) else {
+                throw args.valueError("number_digits", "must be 1 (one token per digit) to \(Tokenizer.maximumNumberDigits) "
+                    + "(numbers up to 999 as one token), got \(numberDigits)")
+            }
+            let tokenizer = Tokenizer(building: data.dataset, numberDigits: numberDigits)
             let configuration = LlamaConfiguration(
                 vocabularySize: tokenizer.count, dimension: dim, layers: layers, heads: heads, mlpHiddenSize: mlp,
                 maximumLength: maximumLength, bosTokenID: tokenizer.bosID, eosTokenID: tokenizer.eosID,
@@ -44,6 +53,7 @@ enum ModelBuiltins {
             let network = try EngineErrors.run("model", "dim") { try LlamaModel(configuration: configuration, seed: UInt64(seed)) }
             var origin = "model(data, dim: \(dim), layers: \(layers), heads: \(heads), seed: \(seed)"
             if let mlp { origin += ", mlp: \(mlp)" }
+            if numberDigits > 1 { origin += ", number_digits: \(numberDigits)" }
             origin += ")"
             return .object(ModelObject(model: network, tokenizer: tokenizer, origin: origin))
         }

@@ -80,7 +80,7 @@ public final class ModelObject: HostObject {
             ("latent", latent != nil ? "true" : "false"),
             ("dim", "\(c.dimension)"), ("layers", "\(c.layers)"), ("heads", "\(c.heads)"),
             ("mlp", "\(c.mlpHiddenSize)"), ("vocab", "\(c.vocabularySize)"),
-            ("max_length", "\(c.maximumLength)"),
+            ("max_length", "\(c.maximumLength)"), ("number_digits", "\(tokenizer.numberDigits)"),
             ("trained", Markup.plural(trainedSteps, "step") + " in " + Markup.plural(runs.count, "run")),
         ]
         if !origin.isEmpty { rows.append(("from", Markup.escape(origin))) }
@@ -88,7 +88,7 @@ public final class ModelObject: HostObject {
     }
 
     public var fieldNames: [String] {
-        ["dim", "layers", "heads", "mlp", "vocab", "max_length", "params", "latent", "steps", "last_run", "runs", "vocabulary", "origin"]
+        ["dim", "layers", "heads", "mlp", "vocab", "max_length", "params", "latent", "steps", "last_run", "runs", "vocabulary", "number_digits", "origin"]
     }
 
     public func field(_ name: String) throws -> Value? {
@@ -106,6 +106,7 @@ public final class ModelObject: HostObject {
         case "last_run": return runs.last.map { .object($0) } ?? .null
         case "runs": return .list(runs.map { .object($0) })
         case "vocabulary": return .strings(tokenizer.vocabulary)
+        case "number_digits": return .int(tokenizer.numberDigits)
         case "origin": return .string(origin)
         default: return nil
         }

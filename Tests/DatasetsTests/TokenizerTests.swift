@@ -14,6 +14,61 @@ struct TokenizerTests {
         #expect(PreTokenizer.pieces(of: "") == [])
     }
 
+    @Test func wholeNumberPiecesAreCutFromTheLeftInThrees() {
+        #expect(PreTokenizer.pieces(of: "<<72-38=34>>", numberDigits: 3) == ["<<", "72", "-", "38", "=", "34", ">>"])
+        #expect(PreTokenizer.pieces(of: " The answer is: 1234567", numberDigits: 3)
+            == [" The", " answer", " is", ":", " ", "123", "456", "7"])
+        #expect(PreTokenizer.pieces(of: "a1005b", numberDigits: 3) == ["a", "100", "5", "b"])
+        #expect(PreTokenizer.pieces(of: "12 345", numberDigits: 2) == ["12", " ", "34", "5"])
+        #expect(PreTokenizer.pieces(of: "729", numberDigits: 1) == ["7", "2", "9"])
+    }
+
+    @Test func wholeNumberTokenizerHoldsEveryNumberUpTo999() throws {
+        let data = try Dataset.arith(n: 300, seed: 2)
+        let tokenizer = Tokenizer(building: data, numberDigits: 3)
+        #expect(tokenizer.numberDigits == 3)
+        for number in [0, 7, 10, 99, 500, 999] { #expect(tokenizer.id(of: "\(number)") != nil, "\(number)") }
+        #expect(tokenizer.id(of: "05") == nil)
+        #expect(tokenizer.encode("<<729+9=738>>").map { tokenizer.token(of: $0)! } == ["<<", "729", "+", "9", "=", "738", ">>"])
+        // A piece with a leading zero falls back to its digits; the text still round-trips.
+        #expect(tokenizer.encode("1005").map { tokenizer.token(of: $0)! } == ["100", "5"])
+        #expect(tokenizer.encode("1050").map { tokenizer.token(of: $0)! } == ["105", "0"])
+        #expect(tokenizer.encode("10005").map { tokenizer.token(of: $0)! } == ["100", "0", "5"])
+        for example in data {
+            for text in [Prompts.teacherText(example), Prompts.studentText(example, latentSteps: 2)] {
+                let ids = tokenizer.encode(text)
+                #expect(!ids.contains(tokenizer.unkID))
+                #expect(tokenizer.decode(ids) == text)
+                // Every number of the text is one token.
+                let numbers = text.split(whereSeparator: { !$0.isNumber }).count
+                #expect(ids.filter { tokenizer.token(of: $0)!.first!.isNumber }.count == numbers)
+            }
+        }
+        #expect(tokenizer != Tokenizer(building: data), "the digit tokenizer differs")
+        #expect(Tokenizer(building: data, numberDigits: 3) == tokenizer)
+    }
+
+    @Test func numberDigitsRoundTripsThroughJSONAndDefaultsToOne() throws {
+        let whole = Tokenizer(building: try Dataset.arith(n: 20, seed: 4), numberDigits: 3)
+        let json = try #require(try JSONSerialization.jsonObject(with: whole.jsonData()) as? [String: Any])
+        #expect(json["number_digits"] as? Int == 3)
+        #expect((json["pre_tokenizer"] as? String)?.hasPrefix(#"<<|>>|\d{1,3}|"#) == true)
+        let back = try Tokenizer(jsonData: whole.jsonData())
+        #expect(back == whole && back.numberDigits == 3)
+        let digits = Tokenizer(building: try Dataset.arith(n: 20, seed: 4))
+        let digitJSON = try #require(try JSONSerialization.jsonObject(with: digits.jsonData()) as? [String: Any])
+        #expect(digitJSON["number_digits"] == nil, "files of the digit tokenizer stay as earlier builds wrote them")
+        #expect(try Tokenizer(jsonData: digits.jsonData()).numberDigits == 1)
+        var bad = json
+        bad["number_digits"] = 7
+        do {
+            _ = try Tokenizer(jsonData: JSONSerialization.data(withJSONObject: bad))
+            Issue.record("number_digits 7 was accepted")
+        } catch {
+            #expect("\(error)".contains("number_digits must be 1 to 3, got 7"))
+        }
+    }
+
     @Test func specialsComeFirstAndHaveTheirIDs() throws {
         let tokenizer = Tokenizer(building: try Dataset.arith(n: 50, seed: 1))
         #expect(Array(tokenizer.vocabulary.prefix(8)) == Tokenizer.specialTokens)
