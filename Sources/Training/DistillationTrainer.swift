@@ -198,7 +198,8 @@ public enum DistillationTrainer {
     /// training at the next step boundary (or before the first step). Metrics: `loss`, `lr`,
     /// `grad_norm`, `tokens_per_s`, `ce_teacher`, `ce_student`, `distill`, `latent_norm` (mean
     /// latent-vector norm of the step), `chain_exact` (with step supervision: the fraction of
-    /// rows with supervised steps whose latents decode all of them exactly), `answer_rows` (the
+    /// rows with supervised steps whose latents decode all of them exactly; one entry per step
+    /// whose batch has such rows, so the series can be shorter than `loss`), `answer_rows` (the
     /// fraction of rows the answer was trained on), `latent_norm_by_step` (mean over the run, per latent
     /// index 1…n), `rollback_step` (steps rolled back by the divergence guard), `spike_step`
     /// (applied steps whose loss was a spike), `steps_only` (with `stepFirst`: 1 for the steps
