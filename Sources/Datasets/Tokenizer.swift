@@ -4,10 +4,12 @@ import Foundation
 ///
 /// Text is cut into pieces by ``PreTokenizer`` (words with their leading space, punctuation
 /// marks, single digits, `<<`, `>>`, and standalone whitespace) and every piece is looked up in
-/// the vocabulary. With ``numberDigits`` 3 a number of up to three digits is one token, as in
-/// Llama 3's tokenizer (the paper's model): every whole number `0…999` is in the vocabulary, and
-/// a piece with a leading zero (`"05"` in `"1005"`) falls back to its single digits. Decoding concatenates the token strings, so `decode(encode(x)) == x` for any
+/// the vocabulary. Decoding concatenates the token strings, so `decode(encode(x)) == x` for any
 /// text whose pieces are all in the vocabulary.
+///
+/// With ``numberDigits`` 3 a number of up to three digits is one token, as in Llama 3's
+/// tokenizer (the paper's model): every whole number `0…999` is in the vocabulary, and a piece
+/// with a leading zero (`"05"` in `"1005"`) falls back to its single digits.
 ///
 /// Ids `0…7` are the special tokens, in this order: `<pad>`, `<bos>`, `<eos>`, `<unk>`, and the
 /// latent-reasoning protocol tokens `<START>` (begin latent), `<END>` (end latent),
@@ -148,8 +150,7 @@ public struct Tokenizer: Sendable, Equatable {
                 counts[piece] = 0
             }
         }
-        var numbers = 1
-        for _ in 0..<numberDigits { numbers *= 10 }
+        let numbers = (1..<numberDigits).reduce(10) { total, _ in total * 10 }  // 10, 100 or 1000
         let always = (0..<numbers).map(String.init) + [" "]
             + PreTokenizer.pieces(of: Prompts.questionPrefix + Prompts.answerPrefix)
         for piece in always where counts[piece] == nil { counts[piece] = 0 }
