@@ -185,7 +185,7 @@ public struct Tokenizer: Sendable, Equatable {
         PreTokenizer.scan(bytes, specials: Self.specialBytes, numberDigits: numberDigits) { range in
             if let id = lookup(bytes, range) {
                 output.append(id)
-            } else if range.count > 1, PreTokenizer.isDigit(Unicode.Scalar(bytes[range.lowerBound])) {
+            } else if range.count > 1, PreTokenizer.isDigit(bytes[range.lowerBound]) {
                 for index in range { output.append(lookup(bytes, index..<(index + 1)) ?? unkID) }
             } else if bytes[range.lowerBound] == 0x20, range.count > 1 {
                 output.append(spaceID)
