@@ -43,6 +43,7 @@ struct TrainSFTCommand: ParsableCommand {
     @Option var layers = 4
     @Option var heads = 4
     @Option(help: "Longest run of digits read as one token: 1 (one token per digit) or up to 3 (0…999 as one token, as Llama 3).") var numberDigits = 1
+    @Flag(help: "Read every number least significant digit first (729 as the tokens 9 2 7; decoding turns it back).") var reversedNumbers = false
     @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
     @Option(help: "Evaluate at most this many held-out problems (default: all).") var evalLimit: Int?
     @Option(help: "Write the trained model to this directory.") var save: String?
@@ -70,7 +71,7 @@ struct TrainSFTCommand: ParsableCommand {
         Engine.setThreads(threads)
         let data = try Dataset.arith(n: n, steps: parseSteps()!, seed: seed)
         let parts = try data.split(fraction: split, seed: 0)
-        let tokenizer = Tokenizer(building: data, numberDigits: numberDigits)
+        let tokenizer = Tokenizer(building: data, numberDigits: numberDigits, reversedNumbers: reversedNumbers)
         let configuration = LlamaConfiguration(
             vocabularySize: tokenizer.count, dimension: dim, layers: layers, heads: heads,
             bosTokenID: tokenizer.bosID, eosTokenID: tokenizer.eosID, padTokenID: tokenizer.padID)

@@ -62,6 +62,26 @@ public enum PreTokenizer {
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
+    /// `bytes` with every maximal run of ASCII digits reversed (`"a 729, 15"` → `"a 927, 51"`):
+    /// the reading order of ``Tokenizer/reversedNumbers``. Its own inverse.
+    static func reversingDigitRuns(_ bytes: [UInt8]) -> [UInt8] {
+        var output = bytes
+        var i = 0
+        while i < output.count {
+            guard isDigit(output[i]) else { i += 1; continue }
+            var end = i + 1
+            while end < output.count, isDigit(output[end]) { end += 1 }
+            output[i..<end].reverse()
+            i = end
+        }
+        return output
+    }
+
+    /// `text` with every maximal run of ASCII digits reversed; see the byte form.
+    public static func reversingDigitRuns(_ text: String) -> String {
+        String(decoding: reversingDigitRuns(Array(text.utf8)), as: UTF8.self)
+    }
+
     private static func isLetter(_ byte: UInt8) -> Bool {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }

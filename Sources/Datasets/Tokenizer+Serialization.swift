@@ -25,6 +25,7 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible,
 ///   "version": 1,
 ///   "pre_tokenizer": "<<|>>|\\d|[A-Za-z]+|[^\\sA-Za-z\\d]; …",
 ///   "number_digits": 3,
+///   "reversed_numbers": true,
 ///   "specials": {"pad": "<pad>", "bos": "<bos>", "eos": "<eos>", "unk": "<unk>",
 ///                "start": "<START>", "end": "<END>", "continue": "<|CONTINUE|>", "stop": "<|STOP|>"},
 ///   "vocabulary": ["<pad>", "<bos>", …]
@@ -32,24 +33,28 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible,
 /// ```
 /// A token's id is its position in `vocabulary`. `pre_tokenizer` documents the splitting rule
 /// for human readers; the code's rule is the one of ``PreTokenizer``. `number_digits` (written
-/// only when above 1; absent in files of earlier builds) is ``Tokenizer/numberDigits``.
+/// only when above 1; absent in files of earlier builds) is ``Tokenizer/numberDigits``;
+/// `reversed_numbers` (written only when true; absent means false) is
+/// ``Tokenizer/reversedNumbers``.
 struct TokenizerFile: Codable {
     static let type = "latent-word-digit"
     static let version = 1
-    static func preTokenizerRule(numberDigits: Int) -> String {
+    static func preTokenizerRule(numberDigits: Int, reversedNumbers: Bool = false) -> String {
         let digits = numberDigits > 1 ? #"\d{1,"# + "\(numberDigits)}" : #"\d"#
-        return "<<|>>|" + digits + #"|[A-Za-z]+|[^\sA-Za-z\d]; a single space before a letter run belongs to the word, every other whitespace character is its own token; token text concatenates back to the input"#
+        let order = reversedNumbers ? "every run of digits reversed first (least significant digit first); " : ""
+        return order + "<<|>>|" + digits + #"|[A-Za-z]+|[^\sA-Za-z\d]; a single space before a letter run belongs to the word, every other whitespace character is its own token; token text concatenates back to the input"#
     }
 
     var type: String
     var version: Int
     var preTokenizer: String?
     var numberDigits: Int?
+    var reversedNumbers: Bool?
     var specials: [String: String]
     var vocabulary: [String]
 
     enum CodingKeys: String, CodingKey {
-        case type, version, preTokenizer = "pre_tokenizer", numberDigits = "number_digits", specials, vocabulary
+        case type, version, preTokenizer = "pre_tokenizer", numberDigits = "number_digits", reversedNumbers = "reversed_numbers", specials, vocabulary
     }
 
     static let specialRoles: [(role: String, token: String)] = [
@@ -63,8 +68,9 @@ extension Tokenizer {
     public func jsonData() throws -> Data {
         let file = TokenizerFile(
             type: TokenizerFile.type, version: TokenizerFile.version,
-            preTokenizer: TokenizerFile.preTokenizerRule(numberDigits: numberDigits),
+            preTokenizer: TokenizerFile.preTokenizerRule(numberDigits: numberDigits, reversedNumbers: reversedNumbers),
             numberDigits: numberDigits > 1 ? numberDigits : nil,
+            reversedNumbers: reversedNumbers ? true : nil,
             specials: Dictionary(uniqueKeysWithValues: TokenizerFile.specialRoles.map { ($0.role, $0.token) }),
             vocabulary: vocabulary)
         let encoder = JSONEncoder()
@@ -101,7 +107,7 @@ extension Tokenizer {
             let found = file.specials[role].map { "\"\($0)\"" } ?? "nothing"
             throw TokenizerError.corrupt("special \"\(role)\" must be \"\(token)\", found \(found)")
         }
-        try self.init(vocabulary: file.vocabulary, numberDigits: file.numberDigits ?? 1)
+        try self.init(vocabulary: file.vocabulary, numberDigits: file.numberDigits ?? 1, reversedNumbers: file.reversedNumbers ?? false)
     }
 
     /// Writes `tokenizer.json` to `path` atomically (a temporary file, then a rename).

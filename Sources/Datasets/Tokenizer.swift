@@ -11,6 +11,12 @@ import Foundation
 /// tokenizer (the paper's model): every whole number `0…999` is in the vocabulary, and a piece
 /// with a leading zero (`"05"` in `"1005"`) falls back to its single digits.
 ///
+/// With ``reversedNumbers`` every run of digits is read least significant digit first
+/// (`"729"` encodes as the tokens `9` `2` `7`) and decoding turns every run back, so the text a
+/// user reads and writes is unchanged. Small transformers add and multiply digit by digit far
+/// better in that order: each output digit then needs only the carry of the digits already
+/// written (Lee et al., "Teaching arithmetic to small transformers", 2023).
+///
 /// Ids `0…7` are the special tokens, in this order: `<pad>`, `<bos>`, `<eos>`, `<unk>`, and the
 /// latent-reasoning protocol tokens `<START>` (begin latent), `<END>` (end latent),
 /// `<|CONTINUE|>` (one latent step) and `<|STOP|>` (stop thinking). Special-token strings that
@@ -62,6 +68,11 @@ public struct Tokenizer: Sendable, Equatable {
     /// The largest ``numberDigits`` (3: the numbers `0…999`, as Llama 3 reads them).
     public static let maximumNumberDigits = 3
 
+    /// Whether numbers are read least significant digit first: ``encode(_:)`` reverses every
+    /// maximal run of ASCII digits before cutting the text into pieces, and ``decode(_:skipSpecial:)``
+    /// reverses every run of digits in the concatenated token text back. `false` by default.
+    public let reversedNumbers: Bool
+
     /// Number of tokens.
     public var count: Int { vocabulary.count }
 
@@ -72,11 +83,12 @@ public struct Tokenizer: Sendable, Equatable {
     /// - Throws: ``TokenizerError/corrupt(_:)`` when a token repeats, is empty, or when a special
     ///   token, a digit `0…9` or the space `" "` is missing, or `numberDigits` is outside
     ///   `1…3`.
-    public init(vocabulary: [String], numberDigits: Int = 1) throws {
+    public init(vocabulary: [String], numberDigits: Int = 1, reversedNumbers: Bool = false) throws {
         guard (1...Self.maximumNumberDigits).contains(numberDigits) else {
             throw TokenizerError.corrupt("number_digits must be 1 to \(Self.maximumNumberDigits), got \(numberDigits)")
         }
         self.numberDigits = numberDigits
+        self.reversedNumbers = reversedNumbers
         var ids: [String: Int] = [:]
         for (id, token) in vocabulary.enumerated() {
             guard !token.isEmpty else { throw TokenizerError.corrupt("token \(id) is empty") }
@@ -120,14 +132,16 @@ public struct Tokenizer: Sendable, Equatable {
     /// Unicode scalar order. The ten digits, the space and the template pieces are always
     /// included, so any number and the answer template can be encoded even for a tiny dataset;
     /// with `numberDigits` > 1 so is every whole number of up to that many digits (`0…999`).
+    /// `reversedNumbers` counts the pieces of the texts with their digit runs reversed, as
+    /// ``encode(_:)`` will cut them.
     /// - Precondition: `numberDigits` in `1…3` (``maximumNumberDigits``).
-    public init(building dataset: Dataset, extraTexts: [String] = [], numberDigits: Int = 1) {
+    public init(building dataset: Dataset, extraTexts: [String] = [], numberDigits: Int = 1, reversedNumbers: Bool = false) {
         precondition((1...Self.maximumNumberDigits).contains(numberDigits), "numberDigits must be 1 to \(Self.maximumNumberDigits)")
         // Short pieces are counted under a packed key (fast); the strings are made once each.
         var shortCounts: [ShortKey: (text: String, count: Int)] = [:]
         var counts: [String: Int] = [:]
         func count(_ text: String) {
-            let bytes = Array(text.utf8)
+            let bytes = reversedNumbers ? PreTokenizer.reversingDigitRuns(Array(text.utf8)) : Array(text.utf8)
             PreTokenizer.scan(bytes, specials: Self.specialBytes, numberDigits: numberDigits) { range in
                 if let key = ShortKey(bytes, range) {
                     if let entry = shortCounts[key] {
@@ -146,7 +160,8 @@ public struct Tokenizer: Sendable, Equatable {
         // A bare question (without "Question: ") starts with a word that has no leading space;
         // such pieces join the vocabulary too, so that `encode(question)` round-trips.
         for example in dataset {
-            for piece in PreTokenizer.pieces(of: example.question, specials: Self.specialTokens, numberDigits: numberDigits) where counts[piece] == nil {
+            let question = reversedNumbers ? PreTokenizer.reversingDigitRuns(example.question) : example.question
+            for piece in PreTokenizer.pieces(of: question, specials: Self.specialTokens, numberDigits: numberDigits) where counts[piece] == nil {
                 counts[piece] = 0
             }
         }
@@ -159,7 +174,7 @@ public struct Tokenizer: Sendable, Equatable {
             a.value != b.value ? a.value > b.value : a.key.unicodeScalars.lexicographicallyPrecedes(b.key.unicodeScalars)
         }.map(\.key)
         do {
-            try self.init(vocabulary: Self.specialTokens + ordered, numberDigits: numberDigits)
+            try self.init(vocabulary: Self.specialTokens + ordered, numberDigits: numberDigits, reversedNumbers: reversedNumbers)
         } catch {
             preconditionFailure("a built vocabulary always holds the required tokens: \(error)")
         }
@@ -177,9 +192,10 @@ public struct Tokenizer: Sendable, Equatable {
     /// Encodes any string. Pieces outside the vocabulary become `<unk>`; a word whose
     /// space-prefixed form is unknown but whose bare form is known becomes space + word; a run
     /// of digits outside the vocabulary (`"05"`) becomes its single digits.
-    /// No `<bos>`/`<eos>` is added.
+    /// No `<bos>`/`<eos>` is added. With ``reversedNumbers`` every digit run is encoded least
+    /// significant digit first.
     public func encode(_ text: String) -> [Int] {
-        let bytes = Array(text.utf8)
+        let bytes = reversedNumbers ? PreTokenizer.reversingDigitRuns(Array(text.utf8)) : Array(text.utf8)
         var output: [Int] = []
         output.reserveCapacity(bytes.count / 3)
         PreTokenizer.scan(bytes, specials: Self.specialBytes, numberDigits: numberDigits) { range in
@@ -206,7 +222,9 @@ public struct Tokenizer: Sendable, Equatable {
 
     /// Decodes ids by concatenating their token strings. With `skipSpecial`, the special tokens
     /// (including `<unk>`) are left out; an id outside the vocabulary reads as `<unk>` (or is
-    /// left out with `skipSpecial`).
+    /// left out with `skipSpecial`). With ``reversedNumbers`` every run of digits in the
+    /// concatenation is turned back to the usual order, so decode a whole number's tokens at once
+    /// (the tokens of `"729"` are `9` `2` `7`; decoded one by one they read `9`, `2`, `7`).
     public func decode(_ ids: [Int], skipSpecial: Bool = false) -> String {
         var text = ""
         for id in ids {
@@ -217,11 +235,11 @@ public struct Tokenizer: Sendable, Equatable {
             if skipSpecial, isSpecial(id) { continue }
             text += token
         }
-        return text
+        return reversedNumbers ? PreTokenizer.reversingDigitRuns(text) : text
     }
 
     public static func == (lhs: Tokenizer, rhs: Tokenizer) -> Bool {
-        lhs.vocabulary == rhs.vocabulary && lhs.numberDigits == rhs.numberDigits
+        lhs.vocabulary == rhs.vocabulary && lhs.numberDigits == rhs.numberDigits && lhs.reversedNumbers == rhs.reversedNumbers
     }
 }
 

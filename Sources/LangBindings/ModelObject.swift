@@ -81,6 +81,7 @@ public final class ModelObject: HostObject {
             ("dim", "\(c.dimension)"), ("layers", "\(c.layers)"), ("heads", "\(c.heads)"),
             ("mlp", "\(c.mlpHiddenSize)"), ("vocab", "\(c.vocabularySize)"),
             ("max_length", "\(c.maximumLength)"), ("number_digits", "\(tokenizer.numberDigits)"),
+            ("reversed_numbers", "\(tokenizer.reversedNumbers)"),
             ("trained", Markup.plural(trainedSteps, "step") + " in " + Markup.plural(runs.count, "run")),
         ]
         if !origin.isEmpty { rows.append(("from", Markup.escape(origin))) }
@@ -88,7 +89,7 @@ public final class ModelObject: HostObject {
     }
 
     public var fieldNames: [String] {
-        ["dim", "layers", "heads", "mlp", "vocab", "max_length", "params", "latent", "steps", "last_run", "runs", "vocabulary", "number_digits", "origin"]
+        ["dim", "layers", "heads", "mlp", "vocab", "max_length", "params", "latent", "steps", "last_run", "runs", "vocabulary", "number_digits", "reversed_numbers", "origin"]
     }
 
     public func field(_ name: String) throws -> Value? {
@@ -107,6 +108,7 @@ public final class ModelObject: HostObject {
         case "runs": return .list(runs.map { .object($0) })
         case "vocabulary": return .strings(tokenizer.vocabulary)
         case "number_digits": return .int(tokenizer.numberDigits)
+        case "reversed_numbers": return .bool(tokenizer.reversedNumbers)
         case "origin": return .string(origin)
         default: return nil
         }

@@ -69,6 +69,70 @@ struct TokenizerTests {
         }
     }
 
+    @Test func reversingDigitRunsTurnsEachRunAndIsItsOwnInverse() {
+        #expect(PreTokenizer.reversingDigitRuns("a 729, 15 and 3.50 <<81*9=729>>") == "a 927, 51 and 3.05 <<18*9=927>>")
+        #expect(PreTokenizer.reversingDigitRuns("no digits") == "no digits")
+        #expect(PreTokenizer.reversingDigitRuns("") == "")
+        #expect(PreTokenizer.reversingDigitRuns("1") == "1")
+        for text in ["1005x0", "éà 12’34", "<|STOP|>987"] {
+            #expect(PreTokenizer.reversingDigitRuns(PreTokenizer.reversingDigitRuns(text)) == text)
+        }
+    }
+
+    @Test func reversedNumbersEncodeLeastSignificantDigitFirstAndDecodeBack() throws {
+        let data = try Dataset.arith(n: 300, seed: 2)
+        let tokenizer = Tokenizer(building: data, reversedNumbers: true)
+        let plain = Tokenizer(building: data)
+        #expect(tokenizer.reversedNumbers && !plain.reversedNumbers)
+        #expect(tokenizer.vocabulary == plain.vocabulary, "digits are digits in either order")
+        #expect(tokenizer != plain)
+        #expect(tokenizer.encode("<<81*9=729>>").map { tokenizer.token(of: $0)! }
+            == ["<<", "1", "8", "*", "9", "=", "9", "2", "7", ">>"])
+        #expect(tokenizer.encode(" is: 1005") == plain.encode(" is: 5001"))
+        for example in data {
+            for text in [Prompts.teacherText(example), Prompts.studentText(example, latentSteps: 2)] {
+                let ids = tokenizer.encode(text)
+                #expect(!ids.contains(tokenizer.unkID))
+                #expect(tokenizer.decode(ids) == text)
+                #expect(ids == plain.encode(PreTokenizer.reversingDigitRuns(text)))
+            }
+            // A step encoded alone is found as it stands inside the teacher text.
+            let teacher = tokenizer.encode(Prompts.teacherText(example))
+            for step in example.stepTexts {
+                let ids = tokenizer.encode(step)
+                #expect((0...(teacher.count - ids.count)).contains { Array(teacher[$0..<($0 + ids.count)]) == ids })
+            }
+        }
+        // With whole numbers the reversed run is cut from the left; a piece with a leading zero
+        // is a token only where the reversed data holds it ("021" of 120), else it falls back.
+        let whole = Tokenizer(building: data, numberDigits: 3, reversedNumbers: true)
+        #expect(whole.encode("1234").map { whole.token(of: $0)! } == ["432", "1"])
+        #expect(whole.id(of: "000") == nil)
+        #expect(whole.encode("1000").map { whole.token(of: $0)! } == ["0", "0", "0", "1"])
+        #expect(whole.decode(whole.encode(" 1234 and 120, 1000")) == " 1234 and 120, 1000")
+    }
+
+    @Test func reversedNumbersRoundTripThroughJSONAndDefaultToFalse() throws {
+        let reversed = Tokenizer(building: try Dataset.arith(n: 20, seed: 4), reversedNumbers: true)
+        let json = try #require(try JSONSerialization.jsonObject(with: reversed.jsonData()) as? [String: Any])
+        #expect(json["reversed_numbers"] as? Bool == true)
+        #expect((json["pre_tokenizer"] as? String)?.hasPrefix("every run of digits reversed") == true)
+        let back = try Tokenizer(jsonData: reversed.jsonData())
+        #expect(back == reversed && back.reversedNumbers)
+        let plain = Tokenizer(building: try Dataset.arith(n: 20, seed: 4))
+        let plainJSON = try #require(try JSONSerialization.jsonObject(with: plain.jsonData()) as? [String: Any])
+        #expect(plainJSON["reversed_numbers"] == nil, "files of the usual order stay as earlier builds wrote them")
+        #expect(try !Tokenizer(jsonData: plain.jsonData()).reversedNumbers)
+        var bad = json
+        bad["reversed_numbers"] = "yes"
+        do {
+            _ = try Tokenizer(jsonData: JSONSerialization.data(withJSONObject: bad))
+            Issue.record("reversed_numbers \"yes\" was accepted")
+        } catch {
+            #expect("\(error)".contains("reversed_numbers"))
+        }
+    }
+
     @Test func specialsComeFirstAndHaveTheirIDs() throws {
         let tokenizer = Tokenizer(building: try Dataset.arith(n: 50, seed: 1))
         #expect(Array(tokenizer.vocabulary.prefix(8)) == Tokenizer.specialTokens)

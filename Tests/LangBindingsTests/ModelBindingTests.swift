@@ -65,6 +65,7 @@ import Testing
         #expect(s.fails("params(3)", "TypeError").contains("params: argument 'model'"))
         #expect(s.fails("model(d, number_digits: 4)", "ValueError").contains("model: argument 'number_digits' must be 1"))
         #expect(s.fails("model(d, number_digits: 0)", "ValueError").contains("argument 'number_digits'"))
+        #expect(s.fails("model(d, reversed_numbers: 1)", "TypeError").contains("model: argument 'reversed_numbers'"))
     }
 
     @Test func wholeNumberTokensSurviveSaveAndLoad() throws {
@@ -85,5 +86,24 @@ import Testing
         #expect(s.ok("tokenize(m2, \"<<729+9=738>>\") == tokenize(m, \"<<729+9=738>>\")") == "true")
         #expect(s.ok("len(tokenize(m2, \"738\"))") == "1")
         #expect(s.ok("m2.number_digits") == "3")
+    }
+
+    @Test func reversedNumbersSurviveSaveAndLoad() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("mr").path
+        let s = engineSession()
+        s.ok("d = arith(n: 8, seed: 2)")
+        s.ok("m = model(d, dim: 16, layers: 1, heads: 2, reversed_numbers: true)")
+        s.ok("p = model(d, dim: 16, layers: 1, heads: 2)")
+        #expect(s.ok("tokenize(m, \"<<12+7=19>>\") == tokenize(p, \"<<21+7=91>>\")") == "true")
+        #expect(s.ok("detokenize(m, tokenize(m, \"1005 and 07\"))") == "\"1005 and 07\"")
+        #expect(s.ok("m.reversed_numbers") == "true")
+        #expect(s.ok("p.reversed_numbers") == "false")
+        #expect(s.ok("m.origin").contains("reversed_numbers: true"))
+        s.ok("save(m, \"\(path)\")")
+        s.ok("m2 = load_model(\"\(path)\")")
+        #expect(s.ok("m2.reversed_numbers") == "true")
+        #expect(s.ok("tokenize(m2, \"<<729+9=738>>\") == tokenize(m, \"<<729+9=738>>\")") == "true")
     }
 }
