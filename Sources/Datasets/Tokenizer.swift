@@ -141,7 +141,7 @@ public struct Tokenizer: Sendable, Equatable {
         var shortCounts: [ShortKey: (text: String, count: Int)] = [:]
         var counts: [String: Int] = [:]
         func count(_ text: String) {
-            let bytes = reversedNumbers ? PreTokenizer.reversingDigitRuns(Array(text.utf8)) : Array(text.utf8)
+            let bytes = Self.readingBytes(text, reversedNumbers: reversedNumbers)
             PreTokenizer.scan(bytes, specials: Self.specialBytes, numberDigits: numberDigits) { range in
                 if let key = ShortKey(bytes, range) {
                     if let entry = shortCounts[key] {
@@ -195,7 +195,7 @@ public struct Tokenizer: Sendable, Equatable {
     /// No `<bos>`/`<eos>` is added. With ``reversedNumbers`` every digit run is encoded least
     /// significant digit first.
     public func encode(_ text: String) -> [Int] {
-        let bytes = reversedNumbers ? PreTokenizer.reversingDigitRuns(Array(text.utf8)) : Array(text.utf8)
+        let bytes = Self.readingBytes(text, reversedNumbers: reversedNumbers)
         var output: [Int] = []
         output.reserveCapacity(bytes.count / 3)
         PreTokenizer.scan(bytes, specials: Self.specialBytes, numberDigits: numberDigits) { range in
@@ -214,6 +214,12 @@ public struct Tokenizer: Sendable, Equatable {
     }
 
     private static let specialBytes = specialTokens.map { Array($0.utf8) }
+
+    /// The UTF-8 bytes the pre-tokenizer cuts: `text`'s, with every digit run reversed when
+    /// numbers are read least significant digit first.
+    private static func readingBytes(_ text: String, reversedNumbers: Bool) -> [UInt8] {
+        reversedNumbers ? PreTokenizer.reversingDigitRuns(Array(text.utf8)) : Array(text.utf8)
+    }
 
     private func lookup(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
         if let key = ShortKey(bytes, range) { return shortIDs[key] }
