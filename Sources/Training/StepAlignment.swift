@@ -35,6 +35,21 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
     /// example holds its one result on every input. With fewer latents than steps the last input
     /// still holds the last step.
     case allBlocks = "all_blocks"
+    /// The S − 1 steps the teacher writes (as `blocks`), each on the *last* input of its block
+    /// only: step j (1…S − 1) is decoded at input ⌈n·j / (S − 1)⌉ and the inputs before it in its
+    /// block are free. `blocks` makes a block's first input hold its result already, one pass
+    /// after the previous result; here that input may hold whatever helps, so every result gets
+    /// n / (S − 1) passes to compute — as a 1-step example's free inputs let it compute its one
+    /// result over every pass. With 6 latents a 4-step example holds its results on inputs
+    /// 2, 4, 6 and a 2-step one on input 6. A 1-step example's inputs are free.
+    case ends
+    /// The S − 1 steps the teacher writes, placed as `spread` places the first S − 1 of its S:
+    /// step j (1…S − 1) at input ⌈n·j / S⌉, every other input free. The inputs after the last
+    /// written result are free too, so the answer's own last operation gets passes of its own
+    /// before the text (a share n / S, as every written step), where `blocks` and `ends` leave it
+    /// to the text alone. With 6 latents a 4-step example holds its results on inputs 2, 3, 5
+    /// and a 2-step one on input 3. A 1-step example's inputs are free.
+    case spreadWritten = "spread_written"
 
     /// The 0-based step that 0-based latent input `latent` of `count` decodes, for an example of
     /// `steps` steps; nil when that input is free. Always nil for `chunks`, whose inputs decode
@@ -55,9 +70,21 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
             return steps > 1 && latent < count ? latent * (steps - 1) / count : nil
         case .allBlocks:
             return latent < count ? (latent == count - 1 ? steps - 1 : latent * steps / count) : nil
+        case .ends:
+            return Self.firstLanding(latent: latent, of: count, placing: steps - 1, over: steps - 1)
+        case .spreadWritten:
+            return Self.firstLanding(latent: latent, of: count, placing: steps - 1, over: steps)
         case .chunks:
             return nil
         }
+    }
+
+    /// The first of steps 1…`placed` whose input ⌈count·j / slots⌉ (1-based) is input `latent`
+    /// (0-based), as a 0-based step; nil when none lands there.
+    private static func firstLanding(latent: Int, of count: Int, placing placed: Int, over slots: Int) -> Int? {
+        guard placed > 0, latent >= 0, latent < count else { return nil }
+        for j in 1...placed where (count * j + slots - 1) / slots == latent + 1 { return j - 1 }
+        return nil
     }
 
     /// The written tokens that 0-based latent input `latent` of `count` decodes under `chunks`,
@@ -76,7 +103,7 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
     public func placed(_ steps: [[Int]], standingFor s: Int) -> [[Int]] {
         switch self {
         case .next, .spread, .allBlocks: Array(steps.prefix(max(0, s)))
-        case .written, .blocks, .chunks: Array(steps.prefix(max(0, s) + 1))
+        case .written, .blocks, .chunks, .ends, .spreadWritten: Array(steps.prefix(max(0, s) + 1))
         }
     }
 

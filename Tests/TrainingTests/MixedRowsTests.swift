@@ -20,7 +20,7 @@ import Testing
             #expect(a.placed(steps, standingFor: 2) == [[1], [2]], "\(a) puts every step it is given on a latent")
             #expect(a.placed(steps, standingFor: 0) == [])
         }
-        for a in [StepAlignment.written, .blocks, .chunks] {
+        for a in [StepAlignment.written, .blocks, .chunks, .ends, .spreadWritten] {
             #expect(a.placed(steps, standingFor: 2) == [[1], [2], [3]], "\(a) leaves the last step it is given to the text")
             #expect(a.placed(steps, standingFor: 0) == [[1]])
         }

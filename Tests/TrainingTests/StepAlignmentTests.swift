@@ -78,6 +78,37 @@ import Testing
         #expect(placement(.allBlocks, count: 6, steps: 0).isEmpty)
     }
 
+    @Test func endsPutEachWrittenStepOnTheLastInputOfItsBlock() {
+        #expect(placement(.ends, count: 6, steps: 4) == [2: 1, 4: 2, 6: 3])
+        #expect(placement(.ends, count: 6, steps: 3) == [3: 1, 6: 2])
+        #expect(placement(.ends, count: 6, steps: 2) == [6: 1], "one written step: five free passes, then its result")
+        #expect(placement(.ends, count: 6, steps: 1).isEmpty, "a 1-step example has no intermediate result")
+        #expect(placement(.ends, count: 3, steps: 4) == placement(.written, count: 3, steps: 4), "one latent per written step")
+        // Fewer latents than written steps: a latent takes the first step that lands on it.
+        #expect(placement(.ends, count: 2, steps: 4) == [1: 1, 2: 2])
+        #expect(placement(.ends, count: 0, steps: 3).isEmpty)
+        // Every written step sits on the last input of the block "blocks" gives it.
+        for steps in 2...4 {
+            let blocks = placement(.blocks, count: 6, steps: steps)
+            let lastOfBlock = Dictionary(blocks.map { ($1, $0) }, uniquingKeysWith: max)
+            #expect(placement(.ends, count: 6, steps: steps) == Dictionary(uniqueKeysWithValues: lastOfBlock.map { ($1, $0) }))
+        }
+    }
+
+    @Test func spreadWrittenIsSpreadWithoutItsLastStep() {
+        #expect(placement(.spreadWritten, count: 6, steps: 4) == [2: 1, 3: 2, 5: 3])
+        #expect(placement(.spreadWritten, count: 6, steps: 3) == [2: 1, 4: 2])
+        #expect(placement(.spreadWritten, count: 6, steps: 2) == [3: 1], "the inputs after the written result are free")
+        #expect(placement(.spreadWritten, count: 6, steps: 1).isEmpty)
+        for count in [2, 4, 6, 10] {
+            for steps in 2...5 {
+                var spread = placement(.spread, count: count, steps: steps)
+                spread = spread.filter { $0.value < steps }
+                #expect(placement(.spreadWritten, count: count, steps: steps) == spread, "count \(count), steps \(steps)")
+            }
+        }
+    }
+
     @Test func chunksCutTheWrittenTokensIntoEvenRuns() {
         func runs(count: Int, written: Int) -> [Range<Int>?] {
             (0..<count).map { StepAlignment.chunk(latent: $0, of: count, written: written) }
