@@ -110,7 +110,7 @@ import Testing
         #expect(s.fails("distill(m, d, drop_last: 1)", "TypeError").contains("distill: argument 'drop_last'"))
         #expect(s.fails("distill(m, d, step_weight: -1)", "ValueError").contains("distill: argument 'step_weight'"))
         #expect(s.fails("distill(m, d, curriculum: 1)", "ValueError").contains("distill: argument 'curriculum'"))
-        #expect(s.fails("distill(m, d, step_align: \"diagonal\")", "ValueError").contains("must be \"next\", \"spread\", \"written\", \"blocks\", \"chunks\" or \"all_blocks\", got \"diagonal\""))
+        #expect(s.fails("distill(m, d, step_align: \"diagonal\")", "ValueError").contains("must be \"next\", \"spread\", \"written\", \"blocks\", \"chunks\", \"all_blocks\", \"ends\" or \"spread_written\", got \"diagonal\""))
         #expect(s.fails("distill(m, d, step_align: 2)", "TypeError").contains("distill: argument 'step_align'"))
         #expect(s.fails("distill(m, d, teacher_weight: -1)", "ValueError").contains("distill: argument 'teacher_weight'"))
         #expect(s.fails("distill(m, d, student_weight: -2)", "ValueError").contains("distill: argument 'student_weight'"))
