@@ -57,7 +57,7 @@ enum TrainingBuiltins {
                          .init("step_first", default: 0)],
             summary: "CODI-style latent SFT of the model in place: a teacher pass (explicit chain of thought) and a "
                 + "student pass (latent steps) sharing weights, with `weight` × the hidden-state distillation loss "
-                + "(20, the paper's; with step supervision `weight: 0` measured 10 points better, because the term, whose last "
+                + "(20, the paper's; with step supervision and reversed numbers `weight: 0` measured 10 points better, because the term, whose last "
                 + "block is the first answer token's logits, can collapse that token in both passes: BENCHMARKS.md, twenty-first session). "
                 + "`latent` is a number of latent steps for every example, or \"by-step\" (steps + 5, capped at 10). "
                 + "The first call gives the model its recurrent filter, whose output is scaled to the size of the token "

@@ -60,10 +60,7 @@ public enum StepAlignment: String, Sendable, Equatable, CaseIterable {
         case .next:
             return min(latent, steps - 1)
         case .spread:
-            // Input k (1-based) holds step j when k = ⌈count·j / steps⌉.
-            let k = latent + 1
-            for j in 1...steps where (count * j + steps - 1) / steps == k { return j - 1 }
-            return nil
+            return Self.firstLanding(latent: latent, of: count, placing: steps, over: steps)
         case .written:
             return steps > 1 ? min(latent, steps - 2) : nil
         case .blocks:
