@@ -102,8 +102,7 @@ import Testing
         #expect(placement(.spreadWritten, count: 6, steps: 1).isEmpty)
         for count in [2, 4, 6, 10] {
             for steps in 2...5 {
-                var spread = placement(.spread, count: count, steps: steps)
-                spread = spread.filter { $0.value < steps }
+                let spread = placement(.spread, count: count, steps: steps).filter { $0.value < steps }
                 #expect(placement(.spreadWritten, count: count, steps: steps) == spread, "count \(count), steps \(steps)")
             }
         }
