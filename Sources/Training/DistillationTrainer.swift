@@ -21,8 +21,11 @@
 // gradient norm is not finite, or the `spikePatience`-th spike in a row, is not applied and
 // rolls back: the model and the optimizer go back to the snapshot, the learning rate is
 // multiplied by `learningRateBackoff`, the step number is recorded in metrics["rollback_step"],
-// and training goes on with the next batch. After `maximumRollbacks` rollbacks the trainer gives
-// up with TrainingError.nonFinite. A curriculum stage change empties the window of recent losses
+// and training goes on with the next batch. The last `snapshotsKept` snapshots are kept, each
+// taken only after `snapshotInterval` clean steps since the last rollback; a rollback before a
+// new snapshot exists goes one snapshot further back (weights that fail again so soon are
+// themselves past the trouble). After `maximumRollbacks` rollbacks the trainer gives up with
+// TrainingError.nonFinite. A curriculum stage change empties the window of recent losses
 // (a new objective has its own loss scale), so spike checks restart after `spikeWindow` steps.
 
 import Datasets
@@ -112,6 +115,9 @@ public enum DistillationTrainer {
         public var seed: UInt64 = 0
         /// Divergence guard (see the file header); `spikeFactor` 0 disables the spike test.
         public var snapshotInterval: Int = 50
+        /// Snapshots kept: rollbacks in a row, with no new snapshot between them, step back one
+        /// snapshot each (up to `snapshotsKept` × `snapshotInterval` good steps).
+        public var snapshotsKept: Int = 4
         public var spikeFactor: Double = 5
         public var spikeWindow: Int = 50
         /// Spikes in a row that count as divergence (single spikes are applied).
@@ -138,7 +144,7 @@ public enum DistillationTrainer {
             if stepFirst > 0, !(stepWeight > 0) { throw bad("training the steps first needs step supervision (step_weight > 0)") }
             guard weightDecay >= 0, gradientClip > 0 else { throw bad("weight decay must be ≥ 0 and the clip norm > 0") }
             guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw bad("betas must lie in [0, 1)") }
-            guard snapshotInterval > 0, spikeWindow > 0, spikePatience > 0, spikeFactor >= 0, maximumRollbacks >= 0,
+            guard snapshotInterval > 0, snapshotsKept > 0, spikeWindow > 0, spikePatience > 0, spikeFactor >= 0, maximumRollbacks >= 0,
                   learningRateBackoff > 0, learningRateBackoff <= 1 else { throw bad("invalid divergence-guard settings") }
             if let m = maximumSteps, m <= 0 { throw bad("maximumSteps must be positive, got \(m)") }
             if let t = timeBudget, !(t > 0 && t.isFinite) { throw bad("timeBudget must be positive seconds, got \(t)") }

@@ -15,17 +15,25 @@ struct DivergenceGuard {
     private var recent: [Double] = []
     /// Spikes in a row since the last applied step.
     private var consecutiveSpikes = 0
-    private var snapshot: (weights: [[Float]], moments: [String: Tensor], step: Int, recent: [Double])
+    private typealias Snapshot = (weights: [[Float]], moments: [String: Tensor], step: Int, recent: [Double])
+    /// The last `snapshotsKept` snapshots, oldest first.
+    private var snapshots: [Snapshot] = []
+    /// Whether the newest snapshot has been restored since it was taken: a second rollback
+    /// before the next snapshot means the newest one is itself past the trouble, so the guard
+    /// drops it and goes one snapshot further back.
+    private var newestRestored = false
+    /// Applied steps since the last rollback: a snapshot is taken only once a full interval of
+    /// them has passed, so a snapshot never holds weights that have just failed.
+    private var stepsSinceRollback = Int.max
 
     init(model: LatentModel, optimizer: AdamW, parameters: DistillationTrainer.Parameters) {
         self.model = model
         self.optimizer = optimizer
         self.parameters = parameters
-        snapshot = ([], [:], 0, [])
-        snapshot = takeSnapshot()
+        snapshots = [takeSnapshot()]
     }
 
-    private func takeSnapshot() -> (weights: [[Float]], moments: [String: Tensor], step: Int, recent: [Double]) {
+    private func takeSnapshot() -> Snapshot {
         let state = optimizer.stateTensors()
         // stateTensors shares the moments' memory: copy it.
         let moments = state.tensors.mapValues { Tensor($0.scalars, shape: $0.shape) }
@@ -61,14 +69,20 @@ struct DivergenceGuard {
         return .spike
     }
 
-    /// Records an applied step's loss; snapshots every `snapshotInterval` applied steps. A spike
+    /// Records an applied step's loss; snapshots every `snapshotInterval` applied steps once that
+    /// many have passed since the last rollback, keeping the last `snapshotsKept`. A spike
     /// (the last judged step) neither enters the window of recent losses — else a run of spikes
     /// would raise the median it is measured against — nor triggers a snapshot.
     mutating func record(_ loss: Double, appliedSteps: Int) {
         guard consecutiveSpikes == 0 else { return }
         recent.append(loss)
         if recent.count > parameters.spikeWindow { recent.removeFirst(recent.count - parameters.spikeWindow) }
-        if appliedSteps % parameters.snapshotInterval == 0 { snapshot = takeSnapshot() }
+        if stepsSinceRollback < Int.max { stepsSinceRollback += 1 }
+        if appliedSteps % parameters.snapshotInterval == 0, stepsSinceRollback >= parameters.snapshotInterval {
+            snapshots.append(takeSnapshot())
+            if snapshots.count > parameters.snapshotsKept { snapshots.removeFirst(snapshots.count - parameters.snapshotsKept) }
+            newestRestored = false
+        }
     }
 
     /// Forgets the recent losses: the objective changed (a curriculum stage), so the old
@@ -81,10 +95,17 @@ struct DivergenceGuard {
     }
 
     /// Restores the last snapshot and lowers the learning rate; false once the rollback budget
-    /// is spent (nothing is restored then).
+    /// is spent (nothing is restored then). Rolling back again before a new snapshot is taken
+    /// restores the one before it (while more than one is kept): weights that diverge again
+    /// right after being restored are already past the point of trouble (a run's gradients
+    /// can turn non-finite while its loss still looks normal, so the snapshot was taken).
     mutating func rollBack() throws -> Bool {
         guard rollbacks < parameters.maximumRollbacks else { return false }
         rollbacks += 1
+        if newestRestored, snapshots.count > 1 { snapshots.removeLast() }
+        newestRestored = true
+        stepsSinceRollback = 0
+        let snapshot = snapshots[snapshots.count - 1]
         for (t, values) in zip(model.parameters(), snapshot.weights) {
             values.withUnsafeBufferPointer { t.data.update(from: $0.baseAddress!, count: t.count) }
         }

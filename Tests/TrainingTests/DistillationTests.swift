@@ -342,6 +342,42 @@ import Testing
         }
     }
 
+    @Test func rollbacksInARowStepFurtherBack() throws {
+        let (data, tokenizer, reference) = try Self.setup(8, layers: 1)
+        _ = try DistillationTrainer.train(model: reference, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 5))
+        // Copies after 5 and 10 applied steps; NaN at 12 restores the copy after 10, NaN again at
+        // 13 (no new copy between) drops it and restores the one after 5.
+        let (_, _, model) = try Self.setup(8, layers: 1)
+        let run = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 13),
+                                                onEvent: { _ in .continue }, lossOverride: { (12...13).contains($0) ? .nan : $1 })
+        #expect(run.metrics["rollback_step"] == [12, 13])
+        #expect(run.metrics["spike_step"] == [])
+        #expect(run.losses.count == 11)
+        for (a, b) in zip(reference.parameters(), model.parameters()) { #expect(a.scalars == b.scalars) }
+        // With one copy kept the second rollback restores the same copy: the weights after 10.
+        let (_, _, ten) = try Self.setup(8, layers: 1)
+        _ = try DistillationTrainer.train(model: ten, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 10))
+        var p = guardParameters(steps: 13)
+        p.snapshotsKept = 1
+        let (_, _, single) = try Self.setup(8, layers: 1)
+        _ = try DistillationTrainer.train(model: single, tokenizer: tokenizer, data: data, parameters: p,
+                                          onEvent: { _ in .continue }, lossOverride: { (12...13).contains($0) ? .nan : $1 })
+        for (a, b) in zip(ten.parameters(), single.parameters()) { #expect(a.scalars == b.scalars) }
+        // After a rollback the next copy waits for 5 clean steps: NaN at 7 restores the copy after
+        // 5; the 10th applied step (step 11) is only 4 clean steps later, so no copy is taken
+        // there, and NaN at 12, with no new copy since, goes one further back: to the start.
+        // (Were a copy taken at the 10th applied step, it would be restored instead.)
+        let (_, _, waiting) = try Self.setup(8, layers: 1)
+        let run2 = try DistillationTrainer.train(model: waiting, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 12),
+                                                 onEvent: { _ in .continue }, lossOverride: { $0 == 7 || $0 == 12 ? .nan : $1 })
+        #expect(run2.metrics["rollback_step"] == [7, 12])
+        let (_, _, start) = try Self.setup(8, layers: 1)
+        for (a, b) in zip(start.parameters(), waiting.parameters()) { #expect(a.scalars == b.scalars) }
+        var bad = guardParameters(steps: 2)
+        bad.snapshotsKept = 0
+        #expect(throws: TrainingError.self) { try bad.validate() }
+    }
+
     @Test func distillLearnsAndEvaluates() throws {
         let (data, tokenizer, model) = try Self.setup(8, layers: 1)
         var p = DistillationTrainer.Parameters()
