@@ -24,12 +24,13 @@ struct DivergenceGuard {
     private var newestRestored = false
     /// Applied steps since the last rollback: a snapshot is taken only once a full interval of
     /// them has passed, so a snapshot never holds weights that have just failed.
-    private var stepsSinceRollback = Int.max
+    private var stepsSinceRollback: Int
 
     init(model: LatentModel, optimizer: AdamW, parameters: DistillationTrainer.Parameters) {
         self.model = model
         self.optimizer = optimizer
         self.parameters = parameters
+        stepsSinceRollback = parameters.snapshotInterval
         snapshots = [takeSnapshot()]
     }
 
@@ -77,7 +78,7 @@ struct DivergenceGuard {
         guard consecutiveSpikes == 0 else { return }
         recent.append(loss)
         if recent.count > parameters.spikeWindow { recent.removeFirst(recent.count - parameters.spikeWindow) }
-        if stepsSinceRollback < Int.max { stepsSinceRollback += 1 }
+        stepsSinceRollback += 1
         if appliedSteps % parameters.snapshotInterval == 0, stepsSinceRollback >= parameters.snapshotInterval {
             snapshots.append(takeSnapshot())
             if snapshots.count > parameters.snapshotsKept { snapshots.removeFirst(snapshots.count - parameters.snapshotsKept) }
