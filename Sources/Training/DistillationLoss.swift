@@ -183,7 +183,7 @@ public struct DistillationLoss {
     public static func compute(
         model: LatentModel, batch: DistillationBatch, distillWeight: Float = 20,
         teacherWeight: Float = 1, studentWeight: Float = 1, stepWeight: Float = 0, stepDistillWeight: Float = 0,
-        gateAnswer: Bool = false
+        gateAnswer: Bool = false, distillFinal: Bool = true
     ) throws -> DistillationLoss {
         let base = model.base
         let (d, v) = (base.configuration.dimension, base.configuration.vocabularySize)
@@ -274,7 +274,11 @@ public struct DistillationLoss {
         let allRows = answerRows.count == b
         let answerStates = aligned.isEmpty && allRows ? teacherStates : teacherStates.map { ModelOps.gatherRows($0, rows: answerRows) }
         let studentStates = allRows ? tailOut.layerStates : tailOut.layerStates.map { ModelOps.gatherRows($0, rows: answerRows) }
-        let dist = answerRows.isEmpty ? Tensor(scalar: 0) : layerDistance(studentStates, answerStates)
+        // Without `distillFinal` the last entry — the final normed state, the input of the first
+        // answer token's logits — is left out: only the residual streams between blocks are matched.
+        let kept = distillFinal ? studentStates.count : studentStates.count - 1
+        let dist = answerRows.isEmpty || kept < 1 ? Tensor(scalar: 0)
+            : layerDistance(Array(studentStates.prefix(kept)), Array(answerStates.prefix(kept)))
         var total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight
         var stepDistill = 0.0
         if !aligned.isEmpty {

@@ -65,6 +65,11 @@ public enum DistillationTrainer {
         public var batchesPerChunk: Int = 50
         /// Coefficient of the distillation term (the paper's 20).
         public var distillWeight: Double = 20
+        /// Match the final normed state at the answer anchor too (the paper's every-layer term).
+        /// False keeps only the residual streams between blocks: the final state is the input of
+        /// the first answer token's logits, and matching it in a shared model can collapse that
+        /// token in both passes (BENCHMARKS.md, twenty-first session). Needs 2 or more layers.
+        public var distillFinal: Bool = true
         /// Coefficients of the teacher and student cross-entropies (1 and 1 in the paper).
         public var teacherWeight: Double = 1
         public var studentWeight: Double = 1
@@ -230,6 +235,10 @@ public enum DistillationTrainer {
         guard LatentTokens(tokenizer) == model.tokens, tokenizer.count == model.base.configuration.vocabularySize else {
             throw TrainingError.invalidArgument("the tokenizer does not belong to this latent model")
         }
+        if !p.distillFinal, p.distillWeight > 0, model.base.blocks.count < 2 {
+            throw TrainingError.invalidArgument(
+                "distill_final: false matches the states between blocks, and a 1-layer model has none: give it 2 or more layers, or weight: 0")
+        }
         func stageExamples(_ stage: Int) -> [DistillationExample] {
             data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: p.latent.count(for: $0), dropLastStep: p.dropLastStep,
                                            writtenFrom: stage) }
@@ -332,7 +341,7 @@ public enum DistillationTrainer {
                 try DistillationLoss.compute(model: m, batch: batch, distillWeight: stepsOnlyNow ? 0 : Float(p.distillWeight),
                                              teacherWeight: Float(p.teacherWeight), studentWeight: stepsOnlyNow ? 0 : Float(p.studentWeight),
                                              stepWeight: Float(p.stepWeight), stepDistillWeight: Float(p.stepDistillWeight),
-                                             gateAnswer: p.gateAnswer)
+                                             gateAnswer: p.gateAnswer, distillFinal: p.distillFinal)
             }
             let shares = batches.map { Double($0.size) / Double(indices.count) }
             let loss = DistillationLoss.Summary(parts, shares: shares)

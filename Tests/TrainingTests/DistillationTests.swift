@@ -99,6 +99,24 @@ import Testing
         let total = ceT + ceS + 20 * distill
         #expect(abs(Double(loss.total.item) - total) < 1e-4 * max(1, total))
         #expect(distill > 0 && loss.latentNorms.count == n)
+        // Without the final state only block 0's residual stream is matched (2 layers: the
+        // states are block 0's output and the final normed state).
+        let inner = try DistillationLoss.compute(model: model, batch: DistillationBatch(examples, tokenizer: tokenizer), distillFinal: false)
+        let innerDistill = Self.scaledSmoothL1(studentStates.flatMap { $0[0] }, teacherStates.flatMap { $0[0] })
+        #expect(abs(inner.distillation - innerDistill) < 1e-4 * max(1, innerDistill), "\(inner.distillation) vs \(innerDistill)")
+        #expect(abs(inner.distillation - distill) > 1e-3 * distill, "the final state's term should be left out")
+        #expect(abs(inner.studentCE - loss.studentCE) < 1e-6 && abs(inner.teacherCE - loss.teacherCE) < 1e-6)
+    }
+
+    @Test func distillFinalFalseNeedsStatesBetweenBlocks() throws {
+        let (data, tokenizer, model) = try Self.setup(4, layers: 1)
+        var p = Self.shortRun(steps: 1)
+        p.distillFinal = false
+        #expect(throws: TrainingError.self) {
+            try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p, onEvent: { _ in .continue }, lossOverride: nil)
+        }
+        p.distillWeight = 0
+        _ = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p, onEvent: { _ in .continue }, lossOverride: nil)
     }
 
     @Test func theSharedPrefixPassGivesTheGradientOfTheWholeLoss() throws {
