@@ -54,7 +54,7 @@ enum TrainingBuiltins {
                          .init("student_weight", default: 1),
                          .init("step_distill", default: 0), .init("gate_answer", default: false),
                          .init("frozen_teacher", default: false), .init("mixed", default: 0),
-                         .init("step_first", default: 0)],
+                         .init("step_first", default: 0), .init("distill_final", default: true)],
             summary: "CODI-style latent SFT of the model in place: a teacher pass (explicit chain of thought) and a "
                 + "student pass (latent steps) sharing weights, with `weight` × the hidden-state distillation loss "
                 + "(20, the paper's; with step supervision and reversed numbers `weight: 0` measured 10 points better, because the term, whose last "
@@ -160,6 +160,9 @@ enum TrainingBuiltins {
             }
             p.stepDistillWeight = stepDistill
             p.distillFinal = try args.bool("distill_final")
+            if !p.distillFinal, p.distillWeight > 0, model.configuration.layers < 2 {
+                throw args.valueError("distill_final", "false matches the states between blocks, and a 1-layer model has none: give it 2 or more layers, or weight: 0")
+            }
             p.gateAnswer = try args.bool("gate_answer")
             if p.gateAnswer, !(p.stepWeight > 0) {
                 throw args.valueError("gate_answer", "needs step supervision: give step_weight > 0 as well")

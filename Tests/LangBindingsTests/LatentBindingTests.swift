@@ -46,6 +46,9 @@ import Testing
         let frozen = s.run("f = distill(m, d, latent: 2, steps: 2, batch: 4, warmup: 1, frozen_teacher: true, teacher_weight: 0)")
         #expect(frozen.outcome.error == nil)
         #expect(s.ok("[max(f.metrics.ce_teacher), min(f.metrics.distill) > 0]") == "[0, true]")
+        // The distillation term without the final state: a 2-layer model has one state between blocks.
+        s.ok("m2 = model(d, dim: 16, layers: 2, heads: 2, seed: 3)\nq = distill(m2, d, latent: 2, steps: 2, batch: 4, warmup: 1, distill_final: false)")
+        #expect(s.ok("[q.steps, min(q.metrics.distill) > 0]") == "[2, true]")
         // The progress display says what happens before the first step.
         let shown = frozen.host.displayIDs.first.map { id in frozen.host.updates(for: id).map { $0.plain } } ?? []
         #expect(shown.first?.contains("preparing teacher targets") == true, "\(shown)")
@@ -124,6 +127,8 @@ import Testing
         #expect(s.fails("distill(m, d, frozen_teacher: \"yes\")", "TypeError").contains("distill: argument 'frozen_teacher'"))
         #expect(s.fails("distill(m, d, frozen_teacher: true, step_distill: 1)", "ValueError").contains("frozen_teacher"))
         #expect(s.fails("distill(m, d, length_sorted: \"yes\")", "TypeError").contains("distill: argument 'length_sorted'"))
+        #expect(s.fails("distill(m, d, distill_final: \"no\")", "TypeError").contains("distill: argument 'distill_final'"))
+        #expect(s.fails("distill(m, d, distill_final: false)", "ValueError").contains("a 1-layer model has none"))
         #expect(s.ok("m.latent") == "false")
     }
 }
