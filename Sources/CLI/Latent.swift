@@ -11,4 +11,11 @@ struct Latent: ParsableCommand {
                       KernelCommand.self,
                       InstallKernelCommand.self]
     )
+
+    /// Before parsing: a re-execution with OPENBLAS_CORETYPE when OpenBLAS took this CPU for a
+    /// pre-AVX one (OpenBLASRetune).
+    static func main() {
+        OpenBLASRetune.reexecIfMisdetected()
+        main(nil)
+    }
 }

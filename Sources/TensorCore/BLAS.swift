@@ -124,6 +124,13 @@ public enum BLAS {
 
     /// Sets the OpenBLAS thread count (at least 1).
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+
+    /// The kernel family OpenBLAS chose for this CPU when it was loaded ("Haswell",
+    /// "SkylakeX", … or "Prescott" for a CPU it does not know); see ``OpenBLASCore``.
+    public static var openBLASCoreName: String {
+        guard let name = openblas_get_corename() else { return "" }
+        return String(cString: name)
+    }
 }
 
 /// Engine-wide settings.

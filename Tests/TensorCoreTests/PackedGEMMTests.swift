@@ -264,3 +264,26 @@ struct CPUFeaturesTests {
         #expect(BLAS.choose(request: "cuda", avx512: false, avx2: true) == .avx2)
     }
 }
+
+@Suite("OpenBLAS core choice")
+struct OpenBLASCoreTests {
+    @Test func aPreAVXNameOnAModernCPUIsMended() {
+        #expect(OpenBLASCore.override(detected: "Prescott", avx512: true, avx2: true) == "SkylakeX")
+        #expect(OpenBLASCore.override(detected: "Prescott", avx512: false, avx2: true) == "Haswell")
+        #expect(OpenBLASCore.override(detected: "NEHALEM", avx512: false, avx2: true) == "Haswell")
+        // A CPU without AVX2 keeps whatever OpenBLAS chose; so does a recognised modern family.
+        #expect(OpenBLASCore.override(detected: "Prescott", avx512: false, avx2: false) == nil)
+        #expect(OpenBLASCore.override(detected: "Haswell", avx512: true, avx2: true) == nil)
+        #expect(OpenBLASCore.override(detected: "Zen", avx512: false, avx2: true) == nil)
+        #expect(OpenBLASCore.override(detected: "SkylakeX", avx512: true, avx2: true) == nil)
+    }
+
+    @Test func theUsersChoiceStands() {
+        #expect(OpenBLASCore.overrideForThisProcess(environment: ["OPENBLAS_CORETYPE": "Haswell"]) == nil)
+        #expect(OpenBLASCore.overrideForThisProcess(environment: ["LATENT_BLAS_CORE": "keep"]) == nil)
+        // Without either, the decision is the pure one for this machine.
+        #expect(OpenBLASCore.overrideForThisProcess(environment: [:])
+                == OpenBLASCore.override(detected: BLAS.openBLASCoreName, avx512: CPUFeatures.avx512, avx2: CPUFeatures.avx2))
+        #expect(!BLAS.openBLASCoreName.isEmpty)
+    }
+}
