@@ -106,7 +106,8 @@ enum TrainingBuiltins {
                 + "`steps_only` metric marks the opening's steps (measured no better than without, BENCHMARKS.md, eighteenth session). "
                 + "`distill_final: false` leaves the final normed state at the answer anchor — the input of the first "
                 + "answer token's logits — out of the distillation term, so only the states between blocks are matched "
-                + "and a larger `weight` cannot collapse that token in both passes (needs 2 or more layers). "
+                + "and a larger `weight` cannot collapse that token in both passes (needs 2 or more layers; measured no "
+                + "better at `weight: 10`, BENCHMARKS.md, twenty-fourth session). "
                 + "`length_sorted: true` batches examples of similar length (little padding, but each "
                 + "batch then holds problems of one difficulty); false draws batches at random. Returns a run.",
             signature: "distill(model, data, latent: 6, epochs: 1, lr: 1e-3, batch: 32, weight: 20, steps: nil, seconds: nil, warmup: 100, seed: 0, filter_scale: \"embedding\", drop_last: true, step_weight: 0, curriculum: 0, length_sorted: true, step_align: \"next\", teacher_weight: 1, student_weight: 1, step_distill: 0, gate_answer: false, frozen_teacher: false, mixed: 0, step_first: 0, distill_final: true)",
