@@ -19,11 +19,13 @@ public enum OpenBLASCore {
 
     /// The core type to ask for, or nil to keep OpenBLAS's choice: a pre-AVX family reported
     /// on a CPU with the AVX-512 subsets of SkylakeX asks for "SkylakeX", on one with AVX2 and
-    /// FMA for "Haswell". A name OpenBLAS recognised as a modern family is always kept.
-    public static func override(detected: String, avx512: Bool, avx2: Bool) -> String? {
+    /// FMA for "Haswell". A name OpenBLAS recognised as a modern family is always kept. The
+    /// CPU's features are asked only then: every start of the tool passes here, and on a CPU
+    /// OpenBLAS knows there is no reason to read /proc/cpuinfo this early.
+    public static func override(detected: String, avx512: @autoclosure () -> Bool, avx2: @autoclosure () -> Bool) -> String? {
         guard preAVX.contains(detected.lowercased()) else { return nil }
-        if avx512 { return "SkylakeX" }
-        if avx2 { return "Haswell" }
+        if avx512() { return "SkylakeX" }
+        if avx2() { return "Haswell" }
         return nil
     }
 
