@@ -32,6 +32,9 @@ public final class Tensor {
     @usableFromInline var parents: [Tensor] = []
     /// Adds this tensor's gradient into its parents' gradients. Receives `self`.
     @usableFromInline var backwardFn: ((Tensor) -> Void)?
+    /// Where the op that produced this tensor recorded itself (see ``recordOp(inputs:file:line:backward:)``).
+    @usableFromInline var originFile: StaticString = ""
+    @usableFromInline var originLine: UInt = 0
 
     /// Wraps existing storage (no copy). `storage.count` must equal the shape's element count.
     public init(storage: Storage, shape: [Int], requiresGrad: Bool = false) {
