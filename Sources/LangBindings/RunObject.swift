@@ -69,6 +69,9 @@ public final class RunObject: HostObject {
         if let first = run.losses.first, let last = run.losses.last {
             rows.append(("loss", "\(Markup.short(first)) → \(Markup.short(last)) (min \(Markup.short(run.losses.min() ?? last)))"))
         }
+        if !run.notes.isEmpty {
+            rows.append(("notes", run.notes.map(Markup.escape).joined(separator: "<br>")))
+        }
         if !settings.keys.isEmpty {
             rows.append(("settings", Markup.escape(Value.record(settings).plainText)))
         }
@@ -77,7 +80,7 @@ public final class RunObject: HostObject {
         return out
     }
 
-    public var fieldNames: [String] { ["loss", "metrics", "steps", "seconds", "interrupted", "kind", "planned_steps", "settings"] }
+    public var fieldNames: [String] { ["loss", "metrics", "steps", "seconds", "interrupted", "kind", "planned_steps", "settings", "notes"] }
 
     public func field(_ name: String) throws -> Value? {
         switch name {
@@ -92,6 +95,7 @@ public final class RunObject: HostObject {
         case "kind": return .string(kind)
         case "planned_steps": return .int(plannedSteps)
         case "settings": return .record(settings)
+        case "notes": return .list(run.notes.map { .string($0) })
         default: return nil
         }
     }

@@ -67,7 +67,8 @@ struct TrainingDriver {
                 let kept = kind == "sft" ? "the weights of step \(step - 1)" : "its last good weights"
                 throw RuntimeError(.numericError,
                     "\(kind): training diverged at step \(step): the loss or a gradient is not finite (loss \(Markup.number(loss))); "
-                    + "the model keeps \(kept) — try a smaller 'lr'\(lr)")
+                    + "the model keeps \(kept) — try a smaller 'lr'\(lr)"
+                    + (finished?.notes.last.map { ". Last diagnosis: \($0)" } ?? ""))
             }
             throw converted
         }

@@ -16,8 +16,8 @@
 //
 // Divergence guard (the paper's authors warn latent SFT "randomly diverges"): a copy of the
 // weights and AdamW moments is taken every `snapshotInterval` good steps. A step whose loss
-// exceeds `spikeFactor` × the median of the last `spikeWindow` applied losses (only once that
-// many exist) is a spike: applied, and recorded in metrics["spike_step"]. A step whose loss or
+// exceeds `spikeFactor` × the median of the last `spikeWindow` applied losses of batches of its
+// kind — its rounded mean step count (only once that many exist) — is a spike: applied, and recorded in metrics["spike_step"]. A step whose loss or
 // gradient norm is not finite, or the `spikePatience`-th spike in a row, is not applied and
 // rolls back: the model and the optimizer go back to the snapshot, the learning rate is
 // multiplied by `learningRateBackoff`, the step number is recorded in metrics["rollback_step"],
@@ -337,17 +337,26 @@ public enum DistillationTrainer {
             }
             step += 1
             guardState.optimizer.zeroGrad()
-            let parts = try parallel.map(batches) { m, batch in
+            func stepLoss(_ m: LatentModel, _ batch: DistillationBatch) throws -> DistillationLoss {
                 try DistillationLoss.compute(model: m, batch: batch, distillWeight: stepsOnlyNow ? 0 : Float(p.distillWeight),
                                              teacherWeight: Float(p.teacherWeight), studentWeight: stepsOnlyNow ? 0 : Float(p.studentWeight),
                                              stepWeight: Float(p.stepWeight), stepDistillWeight: Float(p.stepDistillWeight),
                                              gateAnswer: p.gateAnswer, distillFinal: p.distillFinal)
             }
+            let parts = try parallel.map(batches, stepLoss)
             let shares = batches.map { Double($0.size) / Double(indices.count) }
             let loss = DistillationLoss.Summary(parts, shares: shares)
             let value = lossOverride?(step, loss.total) ?? loss.total
             var norm = Double.nan
-            let verdict = guardState.judge(value)
+            // The kind of batch the spike test compares like with like by: its rounded mean step count.
+            let kind = Int((Double(indices.reduce(0) { $0 + data[$1].stepCount }) / Double(max(1, indices.count))).rounded())
+            let median = guardState.recentMedian(kind: kind)
+            let verdict = guardState.judge(value, kind: kind)
+            if verdict == .rollBack, value.isFinite {
+                run.notes.append("step \(step): \(p.spikePatience) losses in a row above \(p.spikeFactor) × the median "
+                    + "of the last \(p.spikeWindow) of their kind (this one \(value) against \(median ?? .nan) for "
+                    + "\(kind)-step batches): rolled back")
+            }
             if verdict == .rollBack {
                 for part in parts { part.total.detachGraph() }
             } else {
@@ -356,6 +365,12 @@ public enum DistillationTrainer {
             }
             if verdict == .spike { series["spike_step"]!.append(Double(step)) }
             guard norm.isFinite else {
+                if verdict != .rollBack {
+                    // A finite loss with a gradient that is not: say where it came from.
+                    run.notes.append(NonFiniteDiagnosis.describe(step: step, model: model, shards: batches) {
+                        try stepLoss($0, $1).total
+                    })
+                }
                 guardState.optimizer.zeroGrad()
                 series["rollback_step"]!.append(Double(step))
                 if try !guardState.rollBack() {
@@ -367,7 +382,7 @@ public enum DistillationTrainer {
             let lr = learningRate(step: step - 1) * guardState.learningRateScale
             guardState.optimizer.step(learningRate: Float(lr))
             applied += 1
-            guardState.record(value, appliedSteps: applied)
+            guardState.record(value, kind: kind, appliedSteps: applied)
             let batchTokens = batches.reduce(0) { sum, batch in
                 sum + batch.teacherTokens + batch.shared.prefix.lengths.reduce(0, +) + batch.size * (batch.latentCount + 1)
                     + batch.tail.lengths.reduce(0, +)

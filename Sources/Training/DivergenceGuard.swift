@@ -12,10 +12,11 @@ struct DivergenceGuard {
     /// Multiplies the scheduled learning rate; halved (by default) on every rollback.
     private(set) var learningRateScale: Double = 1
     private(set) var rollbacks = 0
-    private var recent: [Double] = []
+    /// The last `spikeWindow` applied losses of each kind of batch (``judge(_:kind:)``).
+    private var recent: [Int: [Double]] = [:]
     /// Spikes in a row since the last applied step.
     private var consecutiveSpikes = 0
-    private typealias Snapshot = (weights: [[Float]], moments: [String: Tensor], step: Int, recent: [Double])
+    private typealias Snapshot = (weights: [[Float]], moments: [String: Tensor], step: Int, recent: [Int: [Double]])
     /// The last `snapshotsKept` snapshots, oldest first.
     private var snapshots: [Snapshot] = []
     /// Whether the newest snapshot has been restored since it was taken: a second rollback
@@ -52,32 +53,45 @@ struct DivergenceGuard {
     }
 
     /// Judges a step: not finite → roll back; above `spikeFactor` × the median of the last
-    /// `spikeWindow` applied losses (once that many exist) → a spike, applied (the gradient clip
-    /// bounds its update) unless it is the `spikePatience`-th spike in a row, which rolls back.
-    /// Why not every spike: batches are sorted by length, and the mean loss per target token of a
-    /// batch of short (1-step) examples is several times that of a batch of long ones, so single
-    /// batches cross any tight threshold without anything being wrong with the weights; a
-    /// diverging run stays high.
-    mutating func judge(_ loss: Double) -> Verdict {
+    /// `spikeWindow` applied losses of batches of the same `kind` (once that many exist) → a
+    /// spike, applied (the gradient clip bounds its update) unless it is the `spikePatience`-th
+    /// spike in a row, which rolls back. Why not every spike: a single batch can cross a tight
+    /// threshold without anything being wrong with the weights; a diverging run stays high.
+    /// Why by kind: batches are sorted by length, so a batch holds problems of one difficulty,
+    /// and late in a run the mean loss per target token of a batch of 1-step problems (mostly
+    /// the hard answer digits) is 5–10 times the median over all batches (mostly easy tokens of
+    /// longer problems). Measured against that one median, a quarter of all batches were
+    /// spikes, three came in a row every few dozen steps, and healthy runs were rolled back
+    /// eight times and stopped (BENCHMARKS.md, twenty-fifth session); the trainer passes the
+    /// batch's rounded mean step count as its kind.
+    mutating func judge(_ loss: Double, kind: Int = 0) -> Verdict {
         guard loss.isFinite else { consecutiveSpikes = 0; return .rollBack }
         let p = parameters
-        guard p.spikeFactor > 0, recent.count >= p.spikeWindow else { consecutiveSpikes = 0; return .apply }
-        let sorted = recent.sorted()
-        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        guard p.spikeFactor > 0, let median = recentMedian(kind: kind) else { consecutiveSpikes = 0; return .apply }
         guard loss > p.spikeFactor * median else { consecutiveSpikes = 0; return .apply }
         consecutiveSpikes += 1
         if consecutiveSpikes >= p.spikePatience { consecutiveSpikes = 0; return .rollBack }
         return .spike
     }
 
+    /// The median of the recent applied losses of batches of `kind`, which the spike test
+    /// measures against (nil before `spikeWindow` of them exist).
+    func recentMedian(kind: Int = 0) -> Double? {
+        guard let losses = recent[kind], losses.count >= parameters.spikeWindow, !losses.isEmpty else { return nil }
+        let sorted = losses.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
     /// Records an applied step's loss; snapshots every `snapshotInterval` applied steps once that
     /// many have passed since the last rollback, keeping the last `snapshotsKept`. A spike
     /// (the last judged step) neither enters the window of recent losses — else a run of spikes
     /// would raise the median it is measured against — nor triggers a snapshot.
-    mutating func record(_ loss: Double, appliedSteps: Int) {
+    mutating func record(_ loss: Double, kind: Int = 0, appliedSteps: Int) {
         guard consecutiveSpikes == 0 else { return }
-        recent.append(loss)
-        if recent.count > parameters.spikeWindow { recent.removeFirst(recent.count - parameters.spikeWindow) }
+        var losses = recent[kind] ?? []
+        losses.append(loss)
+        if losses.count > parameters.spikeWindow { losses.removeFirst(losses.count - parameters.spikeWindow) }
+        recent[kind] = losses
         stepsSinceRollback += 1
         if appliedSteps % parameters.snapshotInterval == 0, stepsSinceRollback >= parameters.snapshotInterval {
             snapshots.append(takeSnapshot())
@@ -91,7 +105,7 @@ struct DivergenceGuard {
     /// resume once `spikeWindow` losses of the new objective are recorded; NaN/inf still rolls
     /// back at once, to the last snapshot.
     mutating func objectiveChanged() {
-        recent = []
+        recent = [:]
         consecutiveSpikes = 0
     }
 

@@ -78,6 +78,10 @@ public struct TrainingRun: Sendable, Equatable {
     public var seconds: Double
     /// True when a stop request ended training before the planned last step.
     public var interrupted: Bool
+    /// What the trainer found out along the way, in order: for every step whose gradient was
+    /// not finite (and was rolled back), which parameters it reached and which op produced it
+    /// (``NonFiniteDiagnosis``). Empty for a clean run.
+    public var notes: [String] = []
 
     public init(
         losses: [Double] = [], metrics: [String: [Double]] = [:], steps: Int = 0,

@@ -323,6 +323,34 @@ import Testing
         return p
     }
 
+    /// Late in a run a batch of 1-step problems has several times the loss of the median batch;
+    /// against one median for all batches a quarter of them were spikes and healthy runs were
+    /// rolled back to death (twenty-fifth session). Each kind of batch has its own median.
+    @Test func spikesAreJudgedAgainstBatchesOfTheirKind() throws {
+        let (_, _, model) = try Self.setup(8, layers: 1)
+        var p = DistillationTrainer.Parameters()
+        p.spikeWindow = 4
+        var guardState = DivergenceGuard(model: model, optimizer: DistillationTrainer.optimizer(for: model, parameters: p), parameters: p)
+        // Kind 1 runs at ~1.0, kind 4 at ~0.1: ten times apart, both healthy.
+        for i in 0..<8 {
+            for (kind, level) in [(1, 1.0), (4, 0.1)] {
+                let loss = level * (1 + 0.01 * Double(i))
+                #expect(guardState.judge(loss, kind: kind) == .apply)
+                guardState.record(loss, kind: kind, appliedSteps: 2 * i + kind)
+            }
+        }
+        #expect(abs(guardState.recentMedian(kind: 4)! - 0.1055) < 1e-9)
+        // Three 1-step batches in a row at their usual level: no spike, though each is 10× the
+        // 4-step median (the old rule's three spikes and a rollback).
+        for _ in 0..<3 { #expect(guardState.judge(1.05, kind: 1) == .apply); guardState.record(1.05, kind: 1, appliedSteps: 20) }
+        // A kind not seen before has no median yet: never a spike.
+        #expect(guardState.judge(50, kind: 2) == .apply)
+        // A real jump shows in every kind: spikes, and the third in a row rolls back.
+        #expect(guardState.judge(20, kind: 1) == .spike)
+        #expect(guardState.judge(2, kind: 4) == .spike)
+        #expect(guardState.judge(30, kind: 1) == .rollBack)
+    }
+
     @Test func divergenceGuardRollsBack() throws {
         let (data, tokenizer, reference) = try Self.setup(8, layers: 1)
         _ = try DistillationTrainer.train(model: reference, tokenizer: tokenizer, data: data, parameters: guardParameters(steps: 5))
