@@ -352,10 +352,12 @@ public enum DistillationTrainer {
             let kind = Int((Double(indices.reduce(0) { $0 + data[$1].stepCount }) / Double(max(1, indices.count))).rounded())
             let median = guardState.recentMedian(kind: kind)
             let verdict = guardState.judge(value, kind: kind)
-            if verdict == .rollBack, value.isFinite {
-                run.notes.append("step \(step): \(p.spikePatience) losses in a row above \(p.spikeFactor) × the median "
-                    + "of the last \(p.spikeWindow) of their kind (this one \(value) against \(median ?? .nan) for "
-                    + "\(kind)-step batches): rolled back")
+            if verdict == .rollBack {
+                run.notes.append(value.isFinite
+                    ? "step \(step): \(p.spikePatience) losses in a row above \(p.spikeFactor) × the median "
+                        + "of the last \(p.spikeWindow) of their kind (this one \(value) against \(median ?? .nan) for "
+                        + "\(kind)-step batches): rolled back"
+                    : "step \(step): the loss is not finite (\(value)): rolled back")
             }
             if verdict == .rollBack {
                 for part in parts { part.total.detachGraph() }

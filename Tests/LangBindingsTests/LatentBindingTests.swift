@@ -12,6 +12,16 @@ import Testing
         return s
     }
 
+    /// A run the divergence guard gives up on says what it saw at its last rollback, and the
+    /// run (the model's last_run) keeps every rollback's note.
+    @Test func aDivergedDistillationSaysWhy() {
+        let s = tinyModelSession()
+        let message = s.fails("distill(m, d, latent: 2, batch: 4, warmup: 0, lr: 1e30, epochs: 100, steps: 40)", "NumericError")
+        #expect(message.hasPrefix("distill: training diverged at step"), "\(message)")
+        #expect(message.contains("Last diagnosis: step "), "\(message)")
+        #expect(s.ok("len(m.last_run.notes) >= 1 and m.last_run.interrupted") == "true")
+    }
+
     @Test func distillGivesTheModelLatentReasoningAndReturnsARun() {
         let s = tinyModelSession()
         let before = s.ok("params(m)")
@@ -21,6 +31,7 @@ import Testing
         #expect(host.updates(for: id).last?.plain.hasPrefix("distill: done") == true)
         #expect(s.ok("[type(r), r.kind, r.steps, r.interrupted, m.latent]") == "[\"run\", \"distill\", 2, false, true]")
         #expect(s.ok("r.metrics.distill != nil and len(r.metrics.ce_student) == 2") == "true")
+        #expect(s.ok("r.notes") == "[]", "a clean run has nothing to say")
         // The recurrent filter adds two d×d matrices, two biases and a LayerNorm: 2·16² + 4·16.
         #expect(Int(s.ok("params(m)")) == Int(before).map { $0 + 2 * 16 * 16 + 4 * 16 })
         #expect(s.ok("m").contains("latent reasoning"))
