@@ -65,10 +65,15 @@ struct TrainingDriver {
             if case TrainingError.nonFinite(let step, let loss) = error {
                 let lr = settings["lr"].map { " (got lr: \($0.plainText))" } ?? ""
                 let kept = kind == "sft" ? "the weights of step \(step - 1)" : "its last good weights"
+                // A trainer with a divergence guard leaves a note at every rollback: say what the
+                // guard saw instead of guessing at a cause.
+                let notes = finished?.notes ?? []
+                let cause = notes.isEmpty ? "the loss or a gradient is not finite"
+                    : "the divergence guard gave up after \(Markup.plural(notes.count, "rollback"))"
                 throw RuntimeError(.numericError,
-                    "\(kind): training diverged at step \(step): the loss or a gradient is not finite (loss \(Markup.number(loss))); "
+                    "\(kind): training diverged at step \(step): \(cause) (loss \(Markup.number(loss))); "
                     + "the model keeps \(kept) — try a smaller 'lr'\(lr)"
-                    + (finished?.notes.last.map { ". Last diagnosis: \($0)" } ?? ""))
+                    + (notes.last.map { ". Last diagnosis: \($0)" } ?? ""))
             }
             throw converted
         }

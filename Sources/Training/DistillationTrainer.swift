@@ -17,8 +17,8 @@
 // Divergence guard (the paper's authors warn latent SFT "randomly diverges"): a copy of the
 // weights and AdamW moments is taken every `snapshotInterval` good steps. A step whose loss
 // exceeds `spikeFactor` × the median of the last `spikeWindow` applied losses of batches of its
-// kind — its rounded mean step count (only once that many exist) — is a spike: applied, and recorded in metrics["spike_step"]. A step whose loss or
-// gradient norm is not finite, or the `spikePatience`-th spike in a row, is not applied and
+// kind — its rounded mean step count — (only once that many exist) is a spike: applied, and
+// recorded in metrics["spike_step"]. A step whose loss or gradient norm is not finite, or the `spikePatience`-th spike in a row, is not applied and
 // rolls back: the model and the optimizer go back to the snapshot, the learning rate is
 // multiplied by `learningRateBackoff`, the step number is recorded in metrics["rollback_step"],
 // and training goes on with the next batch. The last `snapshotsKept` snapshots are kept, each
@@ -358,8 +358,6 @@ public enum DistillationTrainer {
                         + "of the last \(p.spikeWindow) of their kind (this one \(value) against \(median ?? .nan) for "
                         + "\(kind)-step batches): rolled back"
                     : "step \(step): the loss is not finite (\(value)): rolled back")
-            }
-            if verdict == .rollBack {
                 for part in parts { part.total.detachGraph() }
             } else {
                 parallel.backward(parts.map(\.total), weights: shares)

@@ -1,9 +1,10 @@
 // NonFiniteDiagnosis: what a trainer can say about a step whose gradient was not finite.
 //
-// A long distillation run now and then reaches steps whose loss is finite but whose gradient
-// is not (BENCHMARKS.md, twelfth, twentieth, twenty-second and twenty-fifth sessions); the
-// divergence guard rolls them back, but "the loss or a gradient is not finite" says nothing about
-// where. Before it rolls back, the trainer asks two questions: which parameters' gradients hold
+// When a step's loss is finite but its gradient is not, the divergence guard rolls it back, and
+// "the loss or a gradient is not finite" would say nothing about where (the late failures that
+// this was written to explain turned out to be the guard's spike rule, BENCHMARKS.md,
+// twenty-fifth session; this stays for the real case). Before it rolls back, the trainer asks
+// two questions: which parameters' gradients hold
 // NaN or ±inf, and — recomputing the step's shards on the calling thread with a watched backward
 // pass (``Tensor/backwardLocatingNonFinite(gradient:)``) — which op first turned a finite
 // gradient into a non-finite one. The answer goes into the run's notes and the error text.
