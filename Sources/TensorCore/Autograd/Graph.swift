@@ -28,16 +28,7 @@ extension Tensor {
     /// the op outputs forget their inputs and closures, and their own gradient buffers are
     /// dropped unless `retainIntermediateGradients` is true (leaves keep theirs).
     public func backward(gradient seed: Tensor? = nil, retainIntermediateGradients: Bool = false) {
-        precondition(requiresGrad, "backward() on a tensor that does not require grad")
-        let order = topologicalOrder()
-        let g = gradBuffer()
-        if let seed {
-            precondition(seed.count == count, "backward seed has \(seed.count) values, tensor has \(count)")
-            for i in 0..<count { g[i] += seed.data[i] }
-        } else {
-            precondition(count == 1, "backward() without a seed needs a one-element tensor, shape is \(shape)")
-            g[0] += 1
-        }
+        let order = seeded(seed)
         for node in order.reversed() where node.gradStorage != nil {
             node.backwardFn?(node)
         }
@@ -50,16 +41,7 @@ extension Tensor {
     /// gradient is scanned around every op — so it is for diagnosing a failed step, not for
     /// training (the trainers call it on a step whose gradient norm was not finite).
     public func backwardLocatingNonFinite(gradient seed: Tensor? = nil) -> NonFiniteGradient? {
-        precondition(requiresGrad, "backward() on a tensor that does not require grad")
-        let order = topologicalOrder()
-        let g = gradBuffer()
-        if let seed {
-            precondition(seed.count == count, "backward seed has \(seed.count) values, tensor has \(count)")
-            for i in 0..<count { g[i] += seed.data[i] }
-        } else {
-            precondition(count == 1, "backward() without a seed needs a one-element tensor, shape is \(shape)")
-            g[0] += 1
-        }
+        let order = seeded(seed)
         var found: NonFiniteGradient? = nil
         for node in order.reversed() where node.gradStorage != nil {
             guard let run = node.backwardFn else { continue }
@@ -76,6 +58,22 @@ extension Tensor {
         }
         release(order, retainIntermediateGradients: false)
         return found
+    }
+
+    /// The graph below this tensor in topological order, with this tensor's gradient seeded
+    /// (`seed`, or 1 for a one-element tensor): the start of both backward passes.
+    private func seeded(_ seed: Tensor?) -> [Tensor] {
+        precondition(requiresGrad, "backward() on a tensor that does not require grad")
+        let order = topologicalOrder()
+        let g = gradBuffer()
+        if let seed {
+            precondition(seed.count == count, "backward seed has \(seed.count) values, tensor has \(count)")
+            for i in 0..<count { g[i] += seed.data[i] }
+        } else {
+            precondition(count == 1, "backward() without a seed needs a one-element tensor, shape is \(shape)")
+            g[0] += 1
+        }
+        return order
     }
 
     private func release(_ order: [Tensor], retainIntermediateGradients: Bool) {
