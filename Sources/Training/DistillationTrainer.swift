@@ -350,12 +350,13 @@ public enum DistillationTrainer {
             var norm = Double.nan
             // The kind of batch the spike test compares like with like by: its rounded mean step count.
             let kind = Int((Double(indices.reduce(0) { $0 + data[$1].stepCount }) / Double(max(1, indices.count))).rounded())
-            let median = guardState.recentMedian(kind: kind)
             let verdict = guardState.judge(value, kind: kind)
             if verdict == .rollBack {
+                // judge leaves the window as it was, so the median it measured against is still there.
                 run.notes.append(value.isFinite
                     ? "step \(step): \(p.spikePatience) losses in a row above \(p.spikeFactor) × the median "
-                        + "of the last \(p.spikeWindow) of their kind (this one \(value) against \(median ?? .nan) for "
+                        + "of the last \(p.spikeWindow) of their kind (this one \(value) against "
+                        + "\(guardState.recentMedian(kind: kind) ?? .nan) for "
                         + "\(kind)-step batches): rolled back"
                     : "step \(step): the loss is not finite (\(value)): rolled back")
                 for part in parts { part.total.detachGraph() }

@@ -78,8 +78,7 @@ struct DivergenceGuard {
     /// measures against (nil before `spikeWindow` of them exist).
     func recentMedian(kind: Int = 0) -> Double? {
         guard let losses = recent[kind], losses.count >= parameters.spikeWindow, !losses.isEmpty else { return nil }
-        let sorted = losses.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return BenchmarkClock.median(losses)
     }
 
     /// Records an applied step's loss; snapshots every `snapshotInterval` applied steps once that
