@@ -70,7 +70,7 @@ bench: deps release
 	@$(PY) tools/bench_model_pairs.py $(RELEASE_BIN) --python $(TORCH_PYTHON) --pairs 5
 	@$(PY) tools/gemm_floor_triples.py $(RELEASE_BIN) --triples 5
 	$(RELEASE_BIN) install-kernel --sys-prefix --python $(abspath $(PY)) >/dev/null
-	$(PY) ../shared/bench/kernel_latency.py python3 latent --code-for latent='1+1'
+	$(PY) tools/kernel_latency.py python3 latent --code-for latent='1+1'
 
 clean:
 	rm -rf .build

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Model throughput of latent next to the PyTorch peer (shared/bench/torch_llama_bench.py).
+# Model throughput of latent next to the PyTorch peer (tools/torch_llama_bench.py).
 #
 # Usage: tools/bench-model.sh LATENT_BIN [PYTHON]
 #   Runs `latent bench model` (the Models module) and `latent bench block` (the same tiny Llama
@@ -17,7 +17,7 @@ fi
 LATENT_BIN=$1
 PYTHON=${2:-python3}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-TORCH_BENCH=${TORCH_BENCH:-$REPO/../shared/bench/torch_llama_bench.py}
+TORCH_BENCH=${TORCH_BENCH:-$REPO/tools/torch_llama_bench.py}
 FLAGS=(--threads 2 --vocab 256 --dim 128 --layers 4 --heads 4 --hidden 352 --seq 64 --batch 32 --warmup 3 --steps 20)
 
 if [ ! -x "$LATENT_BIN" ]; then

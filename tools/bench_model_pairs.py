@@ -8,7 +8,7 @@ runs at two speeds"), and the two engines are not affected alike, so one latent 
 one torch run measures the host as much as the engines. Here the two run alternately, in ABBA
 order (latent, torch, torch, latent, ...), each pair gives one ratio per metric, and the report
 is the median of the pair ratios with their range. Same flags as tools/bench-model.sh
-(shared/bench/torch_llama_bench.py's defaults); targets 1.25x train, 1.5x forward, 5x decode.
+(tools/torch_llama_bench.py's defaults); targets 1.25x train, 1.5x forward, 5x decode.
 The latent slot also runs `latent bench latent` (adaptive latent steps/s at batch 1), compared
 with torch's decode steps/s: the peer has no latent mode, and its decode step is a lower bound on
 the cost of one of its latent steps (issue 4: at least 5x).
@@ -40,7 +40,7 @@ def main():
     parser.add_argument("--python", default="python3", help="interpreter with torch installed")
     parser.add_argument("--pairs", type=int, default=5, help="number of latent/torch pairs (default 5)")
     parser.add_argument("--torch-bench", default=os.environ.get(
-        "TORCH_BENCH", os.path.join(here, "..", "..", "shared", "bench", "torch_llama_bench.py")))
+        "TORCH_BENCH", os.path.join(here, "torch_llama_bench.py")))
     args = parser.parse_args()
     if args.pairs < 1:
         parser.error("--pairs must be at least 1")
