@@ -351,9 +351,10 @@ TASTE_SCALED = [("arith(n: 20000,", "arith(n: 200,"), ("epochs: 15)", "epochs: 1
 
 
 def contract_text():
-    """LANGUAGE.md, where this checkout can see it (the shared design material), else None."""
+    """The language reference that holds the contract's taste program (docs/language.md), or the
+    file LATENT_LANGUAGE_MD names (e.g. the contract itself), else None."""
     for candidate in (os.environ.get("LATENT_LANGUAGE_MD"),
-                      os.path.join(os.path.dirname(__file__), "..", "..", "shared", "LANGUAGE.md")):
+                      os.path.join(os.path.dirname(__file__), "..", "docs", "language.md")):
         if candidate and os.path.exists(candidate):
             with open(candidate, encoding="utf-8") as f:
                 return f.read()
@@ -363,7 +364,7 @@ def contract_text():
 def test_taste_is_the_contracts_program():
     text = contract_text()
     if text is None:
-        pytest.skip("LANGUAGE.md not found (set LATENT_LANGUAGE_MD)")
+        pytest.skip("docs/language.md not found (set LATENT_LANGUAGE_MD)")
     indented = "".join("    " + line + "\n" for line in TASTE.splitlines())
     assert indented in text
 
