@@ -9,7 +9,7 @@ import Training
 enum InferenceBuiltins {
     static let category = "Inference"
 
-    static var all: [Builtin] { [evaluate, solve, stepLens] }
+    static var all: [Builtin] { [evaluate, solve, stepLens, FrontierBuiltin.frontier] }
 
     /// How a model is asked to answer.
     enum Mode {

@@ -122,6 +122,12 @@ enum TrainingBuiltins {
             var p = DistillationTrainer.Parameters()
             switch args["latent"] {
             case .string("by-step"): p.latent = .byStep
+            case .string(let s) where s.hasPrefix("by-chain"):
+                let k = s == "by-chain" ? 3 : Int(s.dropFirst("by-chain-".count)) ?? 0
+                guard k > 0, s == "by-chain" || s.hasPrefix("by-chain-") else {
+                    throw args.valueError("latent", "\"by-chain\" or \"by-chain-K\" (one latent per K written tokens, K ≥ 1), got \"\(s)\"")
+                }
+                p.latent = .byChain(tokensPerLatent: k)
             case .number:
                 let n = try args.int("latent")
                 guard n >= 0 else { throw args.valueError("latent", "must be 0 or more latent steps (or \"by-step\"), got \(n)") }

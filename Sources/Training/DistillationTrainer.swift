@@ -39,11 +39,17 @@ public enum LatentCountTarget: Sendable, Equatable {
     case fixed(Int)
     /// The paper's Latent-6-by-1: the example's step count + 5, capped at 10.
     case byStep
+    /// One latent per `tokensPerLatent` tokens of the chain the teacher writes (its steps but the
+    /// last, concatenated): ⌈T / k⌉ latents, so a 1-step example gets none and a longer chain
+    /// proportionally more — the latent count follows the problem.
+    case byChain(tokensPerLatent: Int)
 
-    public func count(for example: Example) -> Int {
+    public func count(for example: Example, tokenizer: Tokenizer) -> Int {
         switch self {
         case .fixed(let n): n
         case .byStep: Prompts.byStepLatentCount(for: example)
+        case .byChain(let k):
+            (example.stepTexts.dropLast().reduce(0) { $0 + tokenizer.encode($1).count } + k - 1) / max(1, k)
         }
     }
 }
@@ -240,7 +246,7 @@ public enum DistillationTrainer {
                 "distill_final: false matches the states between blocks, and a 1-layer model has none: give it 2 or more layers, or weight: 0")
         }
         func stageExamples(_ stage: Int) -> [DistillationExample] {
-            data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: p.latent.count(for: $0), dropLastStep: p.dropLastStep,
+            data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: p.latent.count(for: $0, tokenizer: tokenizer), dropLastStep: p.dropLastStep,
                                            writtenFrom: stage) }
         }
         // Curriculum stages 1…K−1 write the later steps as text; stage K (`.max`) is all latent.

@@ -300,7 +300,7 @@ import Testing
     @Test func batchesHoldOneLatentCount() throws {
         let data = try Dataset.arith(n: 60, steps: 1...4, seed: 3)
         let tokenizer = Tokenizer(building: data)
-        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: LatentCountTarget.byStep.count(for: $0)) }
+        let examples = data.map { DistillationExample($0, tokenizer: tokenizer, latentCount: LatentCountTarget.byStep.count(for: $0, tokenizer: tokenizer)) }
         #expect(Set(examples.map(\.latentCount)).count > 1)
         let plan = DistillationTrainer.plan(examples, batchSize: 8, batchesPerChunk: 2, epoch: 0, seed: 1)
         #expect(plan.flatMap { $0 }.sorted() == Array(0..<60))
