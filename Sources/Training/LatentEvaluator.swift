@@ -34,7 +34,8 @@ public struct LatentSolveTrace: Sendable, Equatable {
     public var topTokenTexts: [[String]]
     /// Step lens: for each entry of ``steps``, the text the model writes from the latent vector
     /// that position hands on, alone (``LatentModel/writtenTokens(from:maximumTokens:until:)``,
-    /// up to a closing `>>`) — after step supervision, the intermediate result it carries.
+    /// up to `<eos>`) — after step supervision, the intermediate result (or, with
+    /// `step_align: "chunks"`, the run of the written chain) it carries.
     public var writes: [String] = []
     public var latentSteps: Int
     /// Total reasoning length (latent steps + 2).
@@ -119,7 +120,7 @@ public enum LatentEvaluator {
         let text = tokenizer.decode(g.tokens, skipSpecial: true)
         let answer: Double? = if case .number(let x) = AnswerParsing.outcome(of: text) { x } else { nil }
         let writes = try g.trace.map { entry in
-            tokenizer.decode(try model.writtenTokens(from: entry.nextInput, until: { tokenizer.decode($0).hasSuffix(">>") }))
+            tokenizer.decode(try model.writtenTokens(from: entry.nextInput))
         }
         return LatentSolveTrace(
             steps: g.trace, topTokenTexts: g.trace.map { $0.topTokens.map { tokenizer.token(of: $0.id) ?? "?" } },
