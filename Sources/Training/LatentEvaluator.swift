@@ -20,6 +20,8 @@ public struct LatentEvaluationResult: Sendable, Equatable {
     }
     /// Decode steps (forward positions after the prompt) per second over the whole run.
     public var decodeStepsPerSecond: Double
+    /// Forward FLOPs each example took (``LatentModel/inferenceFLOPs(promptLength:latentSteps:answerTokens:)``).
+    public var flops: [Double] = []
 
     public static func == (a: Self, b: Self) -> Bool {
         a.result == b.result && a.latentSteps == b.latentSteps
@@ -67,12 +69,15 @@ public enum LatentEvaluator {
         let start = clock.now
         let examples = Array(data)
         var generations = [LatentGeneration?](repeating: nil, count: examples.count)
+        var promptLengths = [Int](repeating: 0, count: examples.count)
         var decodeSteps = 0
         for chunk in stride(from: 0, to: examples.count, by: batchSize) {
             let members = Array(chunk..<min(examples.count, chunk + batchSize))
+            let prompts = members.map { tokenizer.prompt(question: examples[$0].question, latent: true) }
+            for (i, index) in members.enumerated() { promptLengths[index] = prompts[i].count }
             let out: [LatentGeneration]
             do {
-                out = try model.generate(prompts: members.map { tokenizer.prompt(question: examples[$0].question, latent: true) },
+                out = try model.generate(prompts: prompts,
                                          policy: policy, maximumAnswerTokens: maximumAnswerTokens, batchSize: batchSize,
                                          shouldStop: shouldStop)
             } catch ModelError.interrupted {
@@ -97,8 +102,12 @@ public enum LatentEvaluator {
         let bySteps = groups.keys.sorted().map { k in
             (k, Double(groups[k]!.map { steps[$0] }.reduce(0, +)) / Double(groups[k]!.count))
         }
+        let flops = kept.map { i in
+            model.inferenceFLOPs(promptLength: promptLengths[i], latentSteps: generations[i]!.latentSteps,
+                                 answerTokens: generations[i]!.tokens.count)
+        }
         return LatentEvaluationResult(result: result, latentSteps: steps, meanLatentStepsBySteps: bySteps,
-                                      decodeStepsPerSecond: Double(decodeSteps) / max(result.seconds, 1e-9))
+                                      decodeStepsPerSecond: Double(decodeSteps) / max(result.seconds, 1e-9), flops: flops)
     }
 
     /// Accuracy with each forced latent count in `counts` (e.g. `0...8`).
