@@ -31,6 +31,7 @@
 import Datasets
 import Foundation
 import Models
+import Support
 import TensorCore
 
 /// How many latent steps the student sequence of an example gets.
@@ -158,7 +159,7 @@ public enum DistillationTrainer {
 
     /// The batches of one epoch as index lists; each batch has one latent count.
     static func plan(_ examples: [DistillationExample], batchSize: Int, batchesPerChunk: Int, epoch: Int, seed: UInt64) -> [[Int]] {
-        var rng = SeededRandom(seed: seed &+ 0x51_7CC1 &* UInt64(epoch + 1))
+        var rng = SplitMix64(seed: seed &+ 0x51_7CC1 &* UInt64(epoch + 1))
         var order = Array(examples.indices)
         order.shuffle(using: &rng)
         let groups = Dictionary(grouping: order) { examples[$0].latentCount }
@@ -184,7 +185,7 @@ public enum DistillationTrainer {
     static func mixedRows(_ indices: [Int], data: Dataset, examples: [DistillationExample], tokenizer: Tokenizer,
                           parameters p: Parameters, step: Int, maximumLength: Int = .max) -> [Int: DistillationExample] {
         guard p.mixed > 0 else { return [:] }
-        var rng = SeededRandom(seed: p.seed &+ 0x4D49_5845 &+ 0x9E37_79B9 &* UInt64(step + 1))
+        var rng = SplitMix64(seed: p.seed &+ 0x4D49_5845 &+ 0x9E37_79B9 &* UInt64(step + 1))
         var rows: [Int: DistillationExample] = [:]
         for i in indices {
             let u = Double.random(in: 0..<1, using: &rng), steps = data[i].stepCount

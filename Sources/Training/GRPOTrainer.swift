@@ -18,6 +18,7 @@
 import Datasets
 import Foundation
 import Models
+import Support
 import TensorCore
 
 /// GRPO for latent models (the language's `rl`).
@@ -222,7 +223,7 @@ public enum GRPOTrainer {
                 let position = step * p.prompts + k
                 let epoch = position / examples.count
                 if order.epoch != epoch {
-                    var rng = SeededRandom(seed: p.seed &+ 0x6A09_E667 &* UInt64(epoch + 1))
+                    var rng = SplitMix64(seed: p.seed &+ 0x6A09_E667 &* UInt64(epoch + 1))
                     order = (epoch, Array(examples.indices).shuffled(using: &rng))
                 }
                 chosen.append(examples[order.indices[position % examples.count]])

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Models
+import Support
 import TensorCore
 import Testing
 @testable import Training
@@ -213,7 +214,7 @@ import Testing
         let reference = terms.reduce(0, +) / Double(terms.count)
         #expect(abs(loss.stepCE - reference) < 1e-4 * max(1, reference), "\(loss.stepCE) vs \(reference)")
         // Finite differences through the decoding pass, into the latent inputs and the weights.
-        var rng = SeededRandom(seed: 9)
+        var rng = SplitMix64(seed: 9)
         let inputs = Tensor.randomNormal([n * batch.size, d], rng: &rng)
         let steps = try #require(batch.stepTokens)
         let report = GradCheck.check([inputs, base.blocks[0].query], epsilon: 1e-2, absoluteTolerance: 2e-3, relativeTolerance: 3e-2) {

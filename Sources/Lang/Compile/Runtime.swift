@@ -1,6 +1,7 @@
 // The state a session's compiled code runs against: globals, frames, the host, the call stack.
 
 import Foundation
+import Support
 
 /// Compiled code: a closure over the frame it runs in. Control flow and errors unwind by typed throws.
 typealias Code = (Frame) throws(Unwind) -> Value
