@@ -217,7 +217,9 @@ final class Runtime {
         }
         for (label, v, location) in labelled {
             guard let k = params.firstIndex(where: { $0.name == label }) else {
-                var e = RuntimeError(.typeError, "\(f.name): unknown label '\(label)'; \(labelList(f))")
+                var e = f.renamedLabels[label].map {
+                    RuntimeError(.typeError, "\(f.name): the label '\(label):' is now '\($0):'; write \($0): instead")
+                } ?? RuntimeError(.typeError, "\(f.name): unknown label '\(label)'; \(labelList(f))")
                 e.location = location
                 throw .error(e)
             }
