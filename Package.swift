@@ -2,8 +2,10 @@
 // latent: adaptive latent reasoning on the CPU. Modules and their one-way dependencies:
 //
 //   COpenBLAS, CPUKernels, CPUKernelsAVX2 ← TensorCore ← Models ← Training   (the engine; Datasets feeds Models/Training)
-//   Plot, Lang, Datasets                               (no project dependencies)
-//   LangBindings ← Lang, Datasets, Models, Training, Plot (the only bridge from language to engine)
+//   ModelFiles ← TensorCore, Models, Datasets        (safetensors, checkpoints: everything that parses model files)
+//   HostMemory                                          (how much memory is left; no dependencies)
+//   Plot, Lang, Datasets                               (no project dependencies but HostMemory)
+//   LangBindings ← Lang, Datasets, Models, ModelFiles, Training, Plot (the only bridge from language to engine)
 //   Kernel ← Lang (+ swift-crypto);  KernelZMQ ← Kernel, CZeroMQ;  REPL ← Lang, CEdit
 //   latent (CLI) ← everything: the one place where it is all wired together.
 import PackageDescription
@@ -27,15 +29,20 @@ let package = Package(
         // MARK: - Engine
         .target(name: "CPUKernels", swiftSettings: kernelSettings(cpu: "skylake-avx512", define: "LATENT_AVX512")),
         .target(name: "CPUKernelsAVX2", swiftSettings: kernelSettings(cpu: "haswell", define: "LATENT_AVX2")),
+        .target(name: "HostMemory"),
         .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPUKernels", "CPUKernelsAVX2"], swiftSettings: engineSettings),
-        .target(name: "Datasets"),
-        .target(name: "Models", dependencies: ["TensorCore", "Datasets"], swiftSettings: engineSettings),
+        .target(name: "Datasets", dependencies: ["HostMemory"]),
+        .target(name: "Models", dependencies: ["TensorCore", "Datasets", "HostMemory"], swiftSettings: engineSettings),
+        // Parses files a user may have been handed: always compiled with overflow and bounds checks.
+        .target(name: "ModelFiles", dependencies: ["TensorCore", "Models", "Datasets", "HostMemory",
+                                                   .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: checkedEngineSettings),
         .target(name: "Training", dependencies: ["TensorCore", "Models", "Datasets"], swiftSettings: engineSettings),
 
         // MARK: - Pictures and language
         .target(name: "Plot"),
-        .target(name: "Lang"),
-        .target(name: "LangBindings", dependencies: ["Lang", "Datasets", "TensorCore", "Models", "Training", "Plot"]),
+        .target(name: "Lang", dependencies: ["HostMemory"]),
+        .target(name: "LangBindings", dependencies: ["Lang", "Datasets", "TensorCore", "Models", "ModelFiles", "Training", "Plot", "HostMemory"]),
 
         // MARK: - Front ends
         .target(name: "Kernel", dependencies: ["Lang", .product(name: "Crypto", package: "swift-crypto")]),
@@ -44,17 +51,19 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "TensorCore", "Datasets", "Models", "Training", "Plot", "Lang", "LangBindings",
+                "TensorCore", "Datasets", "Models", "ModelFiles", "Training", "Plot", "Lang", "LangBindings",
                 "Kernel", "KernelZMQ", "REPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: engineSettings
+            swiftSettings: checkedEngineSettings
         ),
 
         // MARK: - Tests
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CPUKernels", "CPUKernelsAVX2"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorCore", "Datasets"]),
+        .testTarget(name: "HostMemoryTests", dependencies: ["HostMemory"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "ModelFiles", "TensorCore", "Datasets"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Models", "TensorCore", "Datasets"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "TensorCore", "Datasets"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Snapshots")]),
         .testTarget(name: "LangTests", dependencies: ["Lang"], resources: [.copy("Scripts")]),
@@ -66,10 +75,19 @@ let package = Package(
 
 /// Numeric code is compiled with bounds checks off in release builds: the kernels index raw
 /// buffers in tight loops, and their shapes are checked once at the op boundary instead.
+/// LATENT_CHECKED=1 compiles it with checks on (-O), to measure what they cost (BENCHMARKS.md).
 /// On x86-64 the kernels are also compiled for AVX2 + FMA (every x86-64 CPU since 2013); set
 /// LATENT_PORTABLE=1 when building for an older CPU.
 var engineSettings: [SwiftSetting] {
-    var flags = ["-Ounchecked", "-wmo"]
+    settings(checked: Context.environment["LATENT_CHECKED"] == "1")
+}
+
+/// The engine's settings with overflow and bounds checks kept: for code that parses input
+/// (ModelFiles) or only wires things together (the CLI), where a check costs nothing that matters.
+var checkedEngineSettings: [SwiftSetting] { settings(checked: true) }
+
+func settings(checked: Bool) -> [SwiftSetting] {
+    var flags = [checked ? "-O" : "-Ounchecked", "-wmo"]
     #if arch(x86_64)
     if Context.environment["LATENT_PORTABLE"] != "1" {
         flags += ["-target-cpu", "haswell"]
@@ -86,7 +104,7 @@ var engineSettings: [SwiftSetting] {
 /// - CPUKernels: AVX-512 (skylake-avx512: F, CD, BW, DQ, VL).
 /// - CPUKernelsAVX2: the decoding kernel for CPUs with AVX2 and FMA but no AVX-512 (haswell).
 func kernelSettings(cpu: String, define: String) -> [SwiftSetting] {
-    var release = ["-Ounchecked", "-wmo"], debug = ["-O"]
+    var release = [Context.environment["LATENT_CHECKED"] == "1" ? "-O" : "-Ounchecked", "-wmo"], debug = ["-O"]
     #if arch(x86_64)
     if Context.environment["LATENT_PORTABLE"] != "1" {
         let target = ["-target-cpu", cpu, "-D", define]

@@ -1,9 +1,11 @@
 // Checkpoint: a model directory that Hugging Face transformers can also read —
 // model.safetensors (HF Llama names), config.json (LlamaConfig fields plus ours under
-// "latent") and tokenizer.json.
+// "latent") and tokenizer.json — saved as a whole and checked as a whole when loaded.
 
 import Datasets
 import Foundation
+import HostMemory
+import Models
 import TensorCore
 
 /// What ``Checkpoint/load(from:)`` returns.
@@ -21,22 +23,31 @@ public struct LoadedCheckpoint {
 /// try Checkpoint.save(model, tokenizer: tokenizer, to: URL(fileURLWithPath: "run1"))
 /// let loaded = try Checkpoint.load(from: URL(fileURLWithPath: "run1"))
 /// ```
-/// Every file is written atomically (a temporary file in the directory, then a rename), so a
-/// crash never leaves a half-written file behind.
+/// A save writes the whole directory beside the target and swaps it into place in one step
+/// (``DirectoryCommit``), so a reader, or a crash at any moment, finds the old checkpoint or
+/// the new one, never a mix. The weights' metadata holds a SHA-256 of every part
+/// (``CheckpointDigests``), checked on load.
 public enum Checkpoint {
     public static let weightsFile = "model.safetensors"
     public static let configurationFile = "config.json"
     public static let tokenizerFile = "tokenizer.json"
+    /// The files a checkpoint consists of.
+    public static let files = [weightsFile, configurationFile, tokenizerFile]
     /// Prefix of tensor names that belong to extensions of the model, not to the decoder.
     public static let additionalPrefix = "latent."
+    /// The largest config.json and tokenizer.json read (far above any real one).
+    static let maximumTextFileBytes = 64 << 20
 
     /// Writes `model`, its `tokenizer` and any `additionalTensors` (names must start with
-    /// ``additionalPrefix``) into `directory`, creating it if needed.
+    /// ``additionalPrefix``) as the directory `directory`, replacing what was there.
+    /// - Parameter shouldStop: asked between the steps of the save; true abandons it (nothing
+    ///   of it stays behind) with ``ModelError/interrupted``.
     /// - Throws: ``ModelError/invalidCheckpoint(_:)`` when the tokenizer does not match the
-    ///   model's vocabulary or a name is not allowed, or a file-system error naming the path.
+    ///   model's vocabulary or a name is not allowed, ``CheckpointWriteError`` naming the path
+    ///   and the step when the file system refuses.
     public static func save(
         _ model: LlamaModel, tokenizer: Tokenizer, to directory: URL,
-        additionalTensors: [String: Tensor] = [:]
+        additionalTensors: [String: Tensor] = [:], shouldStop: () -> Bool = { false }
     ) throws {
         let c = model.configuration
         guard tokenizer.count == c.vocabularySize else {
@@ -46,42 +57,62 @@ public enum Checkpoint {
         if let bad = additionalTensors.keys.first(where: { !$0.hasPrefix(additionalPrefix) }) {
             throw ModelError.invalidCheckpoint("additional tensor \(bad) must be named \(additionalPrefix)…")
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var tensors = Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.tensor) })
         tensors.merge(additionalTensors) { a, _ in a }
-        try SafeTensors.write(tensors, metadata: ["format": "pt"], to: directory.appendingPathComponent(weightsFile))
-        let json = try configurationJSON(c)
-        try json.write(to: directory.appendingPathComponent(configurationFile), options: .atomic)
-        try tokenizer.jsonData().write(to: directory.appendingPathComponent(tokenizerFile), options: .atomic)
+        let configuration = try CheckpointConfiguration.json(c)
+        let tokenizerJSON = try tokenizer.jsonData()
+        if shouldStop() { throw ModelError.interrupted }
+        var metadata = ["format": "pt"]
+        CheckpointDigests(tensors: tensors, configuration: configuration, tokenizer: tokenizerJSON).store(in: &metadata)
+        if shouldStop() { throw ModelError.interrupted }
+        let weights = SafeTensors.encode(tensors, metadata: metadata)
+        try DirectoryCommit(target: directory, files: Set(files)).write(
+            [(weightsFile, weights), (configurationFile, configuration), (tokenizerFile, tokenizerJSON)],
+            shouldStop: shouldStop)
     }
 
-    /// Reads a directory written by ``save(_:tokenizer:to:additionalTensors:)`` (or a Hugging
-    /// Face Llama directory with our tokenizer), checking every tensor's name and shape.
+    /// Reads a directory written by ``save(_:tokenizer:to:additionalTensors:shouldStop:)`` (or
+    /// a Hugging Face Llama directory with our tokenizer), checking every size against its
+    /// limit, the configuration against the weights' shapes, and the stored digests.
+    /// The files are read through one handle on the directory, so a save that replaces it
+    /// meanwhile cannot mix two checkpoints.
     /// - Throws: ``ModelError/invalidCheckpoint(_:)`` naming the missing file, the bad field,
-    ///   or the missing, unexpected and mis-shaped tensors.
+    ///   the mismatched digest, or the missing, unexpected and mis-shaped tensors;
+    ///   ``ModelError/outOfMemory(_:)`` when the weights would not fit.
     public static func load(from directory: URL) throws -> LoadedCheckpoint {
-        let configURL = directory.appendingPathComponent(configurationFile)
-        guard let configData = try? Data(contentsOf: configURL) else {
-            throw ModelError.invalidCheckpoint("cannot read \(configURL.path)")
-        }
-        let configuration = try parseConfiguration(configData, path: configURL.path)
-        let tokenizerPath = directory.appendingPathComponent(tokenizerFile).path
+        let reader = try CheckpointReader(directory: DirectoryCommit(target: directory, files: Set(files)).readableDirectory())
+        let path = directory.path
+        let configData = try reader.read(configurationFile, limit: maximumTextFileBytes)
+        let configuration = try CheckpointConfiguration.parse(configData, path: "\(path)/\(configurationFile)")
+        let tokenizerData = try reader.read(tokenizerFile, limit: maximumTextFileBytes)
         let tokenizer: Tokenizer
         do {
-            tokenizer = try Tokenizer.load(from: tokenizerPath)
+            tokenizer = try Tokenizer(jsonData: tokenizerData)
         } catch {
-            throw ModelError.invalidCheckpoint("\(tokenizerPath): \(error)")
+            throw ModelError.invalidCheckpoint("\(path)/\(tokenizerFile): \(error)")
         }
         guard tokenizer.count == configuration.vocabularySize else {
             throw ModelError.invalidCheckpoint(
-                "\(tokenizerPath) has \(tokenizer.count) tokens but config.json says vocab_size \(configuration.vocabularySize)")
+                "\(path)/\(tokenizerFile) has \(tokenizer.count) tokens but config.json says vocab_size \(configuration.vocabularySize)")
         }
-        let weightsURL = directory.appendingPathComponent(weightsFile)
+        // The file's bytes and the tensors decoded from them are held at once.
+        let weightsSize = try reader.size(of: weightsFile)
+        try LlamaModel.checkMemory(2 * weightsSize, for: "loading \(path)/\(weightsFile) (\(HostMemory.format(weightsSize)))")
         let file: SafeTensorsFile
         do {
-            file = try SafeTensors.read(from: weightsURL)
+            file = try SafeTensors.decode(try reader.read(weightsFile, limit: Int.max))
+        } catch let error as ModelError {
+            throw error
         } catch {
-            throw ModelError.invalidCheckpoint("\(weightsURL.path): \(error)")
+            throw ModelError.invalidCheckpoint("\(path)/\(weightsFile): \(error)")
+        }
+        if let stored = CheckpointDigests(metadata: file.metadata) {
+            let found = CheckpointDigests(tensors: file.tensors, configuration: configData, tokenizer: tokenizerData)
+            if let part = stored.firstMismatch(with: found) {
+                throw ModelError.invalidCheckpoint(
+                    "\(path): the SHA-256 of \(part) differs from the one stored when it was saved; the file is damaged "
+                        + "or comes from another save")
+            }
         }
         var modelTensors: [String: Tensor] = [:]
         var additional: [String: Tensor] = [:]
@@ -93,80 +124,11 @@ public enum Checkpoint {
            let embedding = modelTensors[LlamaModel.embeddingName], head.scalars != embedding.scalars {
             throw ModelError.invalidCheckpoint("lm_head.weight differs from the tied embedding")
         }
-        let model = try LlamaModel(configuration: configuration, tensors: modelTensors)
-        return LoadedCheckpoint(model: model, tokenizer: tokenizer, additionalTensors: additional)
-    }
-
-    // MARK: - config.json
-
-    /// The `LlamaConfig` fields transformers reads, plus ours under `"latent"`.
-    static func configurationJSON(_ c: LlamaConfiguration) throws -> Data {
-        let latent = try JSONSerialization.jsonObject(with: JSONEncoder().encode(c))
-        let object: [String: Any] = [
-            "architectures": ["LlamaForCausalLM"],
-            "model_type": "llama",
-            "vocab_size": c.vocabularySize,
-            "hidden_size": c.dimension,
-            "intermediate_size": c.mlpHiddenSize,
-            "num_hidden_layers": c.layers,
-            "num_attention_heads": c.heads,
-            "num_key_value_heads": c.heads,
-            "head_dim": c.headDimension,
-            "max_position_embeddings": c.maximumLength,
-            "rms_norm_eps": c.normEpsilon,
-            "rope_theta": c.ropeTheta,
-            "rope_scaling": NSNull(),
-            "attention_bias": false,
-            "mlp_bias": false,
-            "tie_word_embeddings": true,
-            "hidden_act": "silu",
-            "initializer_range": 0.02,
-            "bos_token_id": c.bosTokenID,
-            "eos_token_id": c.eosTokenID,
-            "pad_token_id": c.padTokenID,
-            "torch_dtype": "float32",
-            "latent": latent,
-        ]
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    }
-
-    /// Reads our section when present, else the Hugging Face fields.
-    static func parseConfiguration(_ data: Data, path: String) throws -> LlamaConfiguration {
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw ModelError.invalidCheckpoint("\(path) is not a JSON object")
+        do {
+            let model = try LlamaModel(configuration: configuration, tensors: modelTensors)
+            return LoadedCheckpoint(model: model, tokenizer: tokenizer, additionalTensors: additional)
+        } catch ModelError.invalidCheckpoint(let problems) {
+            throw ModelError.invalidCheckpoint("\(path): \(configurationFile) does not match \(weightsFile): \(problems)")
         }
-        if let latent = object["latent"] {
-            do {
-                let bytes = try JSONSerialization.data(withJSONObject: latent)
-                let configuration = try JSONDecoder().decode(LlamaConfiguration.self, from: bytes)
-                try configuration.validate()
-                return configuration
-            } catch let error as ModelError {
-                throw ModelError.invalidCheckpoint("\(path): \(error)")
-            } catch {
-                throw ModelError.invalidCheckpoint("\(path): the \"latent\" section is malformed (\(error))")
-            }
-        }
-        func int(_ key: String) throws -> Int {
-            guard let v = object[key] as? Int else {
-                throw ModelError.invalidCheckpoint("\(path) lacks the integer field \"\(key)\"")
-            }
-            return v
-        }
-        let heads = try int("num_attention_heads")
-        if let kv = object["num_key_value_heads"] as? Int, kv != heads {
-            throw ModelError.invalidCheckpoint("\(path): grouped-query attention (num_key_value_heads \(kv)) is not supported")
-        }
-        let configuration = LlamaConfiguration(
-            vocabularySize: try int("vocab_size"), dimension: try int("hidden_size"),
-            layers: try int("num_hidden_layers"), heads: heads,
-            mlpHiddenSize: try int("intermediate_size"),
-            ropeTheta: object["rope_theta"] as? Double ?? 10_000,
-            normEpsilon: object["rms_norm_eps"] as? Double ?? 1e-6,
-            maximumLength: object["max_position_embeddings"] as? Int ?? 512,
-            bosTokenID: object["bos_token_id"] as? Int ?? 1, eosTokenID: object["eos_token_id"] as? Int ?? 2,
-            padTokenID: object["pad_token_id"] as? Int ?? 0)
-        do { try configuration.validate() } catch { throw ModelError.invalidCheckpoint("\(path): \(error)") }
-        return configuration
     }
 }

@@ -5,7 +5,8 @@
 
 import Foundation
 import Testing
-@testable import TensorCore
+@testable import ModelFiles
+import TensorCore
 
 @Suite("safetensors: damaged files never crash")
 struct SafeTensorsRobustnessTests {
