@@ -36,7 +36,7 @@ def limit_address_space():
 
 
 def latent_run(script: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([LATENT_BIN, "run", "-"], input=script, capture_output=True, text=True, timeout=timeout,
+    return subprocess.run([LATENT_BIN, "run", "-"], input=script, capture_output=True, text=True, errors="replace", timeout=timeout,
                           env=env, preexec_fn=limit_address_space)
 
 
