@@ -15,6 +15,15 @@ import Testing
         return (try LlamaModel(configuration: c, seed: seed), tokenizer)
     }
 
+    /// A scratch folder with the target `m` in it (not saved yet), a model 16 wide (`small`),
+    /// one 32 wide (`wide`) and their tokenizer. The caller removes `root`.
+    func scene(_ name: String) throws -> (root: URL, dir: URL, small: LlamaModel, wide: LlamaModel, tokenizer: Tokenizer) {
+        let root = temporaryDirectory(name)
+        let (small, tokenizer) = try model(seed: 1)
+        let (wide, _) = try model(seed: 2, dimension: 32)
+        return (root, root.appendingPathComponent("m"), small, wide, tokenizer)
+    }
+
     func parameters(_ directory: URL) throws -> Int {
         try Checkpoint.load(from: directory).model.parameterCount
     }
@@ -44,11 +53,8 @@ import Testing
     }
 
     @Test func aSaveReplacesTheDirectoryAndKeepsTheUsersOtherFiles() throws {
-        let root = temporaryDirectory("latent-save")
+        let (root, dir, small, wide, tokenizer) = try scene("latent-save")
         defer { try? FileManager.default.removeItem(at: root) }
-        let dir = root.appendingPathComponent("m")
-        let (small, tokenizer) = try model(seed: 1)
-        let (wide, _) = try model(seed: 2, dimension: 32)
         try Checkpoint.save(small, tokenizer: tokenizer, to: dir)
         try Data("mine".utf8).write(to: dir.appendingPathComponent("notes.txt"))
         try Checkpoint.save(wide, tokenizer: tokenizer, to: dir)
@@ -59,11 +65,8 @@ import Testing
     }
 
     @Test func anAbandonedSaveLeavesTheOldCheckpointAndNothingElse() throws {
-        let root = temporaryDirectory("latent-abandon")
+        let (root, dir, small, wide, tokenizer) = try scene("latent-abandon")
         defer { try? FileManager.default.removeItem(at: root) }
-        let dir = root.appendingPathComponent("m")
-        let (small, tokenizer) = try model(seed: 1)
-        let (wide, _) = try model(seed: 2, dimension: 32)
         try Checkpoint.save(small, tokenizer: tokenizer, to: dir)
         var asked = 0
         #expect(throws: ModelError.interrupted) {
@@ -85,11 +88,8 @@ import Testing
         // Where the file system cannot exchange two directories, the old one is moved aside
         // first; a kill between the two renames leaves no target, the old one aside and the
         // new one complete under its temporary name.
-        let root = temporaryDirectory("latent-aside")
+        let (root, dir, old, new, tokenizer) = try scene("latent-aside")
         defer { try? FileManager.default.removeItem(at: root) }
-        let dir = root.appendingPathComponent("m")
-        let (old, tokenizer) = try model(seed: 1)
-        let (new, _) = try model(seed: 2, dimension: 32)
         let (next, _) = try model(seed: 3, dimension: 24)
         let pid = try deadPID()
         let aside = root.appendingPathComponent(".m.old-\(pid)-1")
@@ -105,11 +105,8 @@ import Testing
     @Test func aSaveKilledAfterTheExchangeGivesItsOtherFilesToTheNextSave() throws {
         // After the exchange the old directory (with the user's other files) sits under the
         // temporary name until they are moved over; a kill there must not lose them.
-        let root = temporaryDirectory("latent-exchanged")
+        let (root, dir, old, new, tokenizer) = try scene("latent-exchanged")
         defer { try? FileManager.default.removeItem(at: root) }
-        let dir = root.appendingPathComponent("m")
-        let (old, tokenizer) = try model(seed: 1)
-        let (new, _) = try model(seed: 2, dimension: 32)
         let staging = root.appendingPathComponent(".m.saving-\(try deadPID())-7")
         try Checkpoint.save(new, tokenizer: tokenizer, to: dir)
         try Checkpoint.save(old, tokenizer: tokenizer, to: staging)
@@ -121,10 +118,8 @@ import Testing
     }
 
     @Test func theLeftoversOfASaveStillRunningAreLeftAlone() throws {
-        let root = temporaryDirectory("latent-live")
+        let (root, dir, small, _, tokenizer) = try scene("latent-live")
         defer { try? FileManager.default.removeItem(at: root) }
-        let dir = root.appendingPathComponent("m")
-        let (small, tokenizer) = try model(seed: 1)
         let live = root.appendingPathComponent(".m.saving-1-5")  // pid 1 is always alive
         try FileManager.default.createDirectory(at: live, withIntermediateDirectories: true)
         try Checkpoint.save(small, tokenizer: tokenizer, to: dir)
