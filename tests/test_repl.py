@@ -6,6 +6,7 @@ Needs the binary: LATENT_BIN=/path/to/latent (the Makefile's `integration` targe
 import os
 import pty
 import re
+import resource
 import select
 import signal
 import subprocess
@@ -28,7 +29,7 @@ CONTINUATION = b"...> "
 class Terminal:
     """`latent repl` running on a pseudo-terminal; collects everything it writes."""
 
-    def __init__(self, history, plot_dir, home=None):
+    def __init__(self, history, plot_dir, home=None, address_space=None):
         env = dict(os.environ, LATENT_HISTORY=str(history), LATENT_PLOT_DIR=str(plot_dir), TERM="xterm",
                    LANG="C.UTF-8", LC_ALL="C.UTF-8")
         if home is not None:  # the default history file: $HOME/.latent_history
@@ -37,6 +38,8 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become latent repl
             try:
+                if address_space:  # as `ulimit -v` would
+                    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
                 os.execve(LATENT_BIN, [LATENT_BIN, "repl"], env)
             finally:
                 os._exit(127)

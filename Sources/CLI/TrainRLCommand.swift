@@ -4,6 +4,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import ModelFiles
 import Models
 import TensorCore
 import Training
