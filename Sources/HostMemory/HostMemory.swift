@@ -40,11 +40,61 @@ public enum HostMemory {
     /// Throws ``Shortage`` when `bytes` (an estimate of what `what` is about to allocate) would
     /// not fit in the memory still available. Small requests pass without a look.
     public static func check(_ bytes: Int, for what: @autoclosure () -> String) throws(Shortage) {
-        guard bytes >= checkThreshold, let free = available() else { return }
+        guard bytes >= checkThreshold else { return }
         let (needed, overflow) = bytes.addingReportingOverflow(reserve)
+        // A request far below what was free a moment ago passes without reading /proc again:
+        // a training step checks every forward pass, and the reads cost more than the pass.
+        if !overflow, let recent = recentReading.value(maximumAge: 1_000_000_000), needed <= recent / 4 { return }
+        guard let free = available() else { return }
+        recentReading.store(free)
         if overflow || needed > free {
             throw Shortage(what: what(), bytes: bytes, available: free)
         }
+    }
+
+    /// The last reading of ``available()`` and when it was taken.
+    static let recentReading = Reading()
+
+    /// A reading shared by every thread, behind a lock.
+    final class Reading: @unchecked Sendable {
+        #if canImport(Glibc)
+        private var lock = pthread_mutex_t()
+        private var bytes = 0
+        private var takenAt: UInt64 = 0
+
+        init() { pthread_mutex_init(&lock, nil) }
+
+        /// The reading, if one was taken within `maximumAge` nanoseconds.
+        func value(maximumAge: UInt64) -> Int? {
+            pthread_mutex_lock(&lock)
+            defer { pthread_mutex_unlock(&lock) }
+            guard takenAt > 0, Self.now() &- takenAt <= maximumAge else { return nil }
+            return bytes
+        }
+
+        func store(_ value: Int) {
+            pthread_mutex_lock(&lock)
+            (bytes, takenAt) = (value, Self.now())
+            pthread_mutex_unlock(&lock)
+        }
+
+        /// Forgets the reading (tests).
+        func clear() {
+            pthread_mutex_lock(&lock)
+            takenAt = 0
+            pthread_mutex_unlock(&lock)
+        }
+
+        static func now() -> UInt64 {
+            var t = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &t)
+            return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
+        }
+        #else
+        func value(maximumAge: UInt64) -> Int? { nil }
+        func store(_ value: Int) {}
+        func clear() {}
+        #endif
     }
 
     /// A byte count in B, KiB, MiB, GiB or TiB with one decimal.

@@ -47,3 +47,24 @@ import Testing
         #expect(try #require(HostMemory.kibibytes(field: "VmSize:", in: status)) > 0)
     }
 }
+
+/// The recent reading: small requests pass on it, a large one reads /proc again.
+@Suite(.serialized) struct HostMemoryReadingTests {
+    @Test func aRequestFarBelowARecentReadingPassesOnItAndALargeOneIsCheckedAfresh() throws {
+        HostMemory.recentReading.clear()
+        try HostMemory.check(2 << 20, for: "a batch")
+        let reading = try #require(HostMemory.recentReading.value(maximumAge: 60_000_000_000), "a check leaves its reading")
+        #expect(reading > 0)
+        // A pretend reading of 1 GiB: a 100 MiB request passes on it without a look...
+        HostMemory.recentReading.store(1 << 30)
+        try HostMemory.check(100 << 20, for: "a batch")
+        #expect(HostMemory.recentReading.value(maximumAge: 60_000_000_000) == 1 << 30)
+        // ...a request above a quarter of it is checked against the machine again, which replaces the reading.
+        try? HostMemory.check(600 << 20, for: "a model")
+        #expect(HostMemory.recentReading.value(maximumAge: 60_000_000_000) != 1 << 30)
+        // An impossible request is refused however recent the reading.
+        HostMemory.recentReading.store(Int.max / 2)
+        #expect(throws: HostMemory.Shortage.self) { try HostMemory.check(Int.max / 2, for: "a huge model") }
+        HostMemory.recentReading.clear()
+    }
+}
