@@ -5,11 +5,13 @@
 // OpenBLAS 0.3.21 runs such a product through its full GEMM path and packs B on every call. The
 // module is compiled for x86-64-v3 (`-target-cpu haswell`, see Package.swift), so each SIMD8 is
 // one ymm register; whether this CPU may run it is decided in TensorCore (`BLAS.backend`).
-// The AVX-512 twin is CPUKernels' `PackedGEMM.rowDot`.
+// The AVX-512 twin is CPUKernels' `PackedGEMM.rowDot`. The products with more rows run on
+// AVX2GEMM.swift's unpacked kernels.
 //
-// Only this kernel: a packed 6 × 16 GEMM for AVX2 (BLIS's Haswell tile) ran the model's larger
-// products no faster than OpenBLAS on a Zen 4 host, and training 7 % slower (measured
-// 2026-12-03), so those stay on OpenBLAS.
+// History: a packed 6 × 16 GEMM for AVX2 (BLIS's Haswell tile, B packed on every call) ran the
+// model's larger products no faster than OpenBLAS on a Zen 4 host, and training 7 % slower
+// (measured 2026-12-03); the kernels of AVX2GEMM.swift pack nothing, which is what the small
+// shapes of the distillation step need (2026-12-07).
 
 public enum AVX2Kernels {
     /// The instruction set this module was compiled for.

@@ -3,8 +3,8 @@
 // explicit leading dimensions (so strided head slices work). On a CPU with AVX-512 the
 // engine's own kernels (CPUKernels) run products of at least `packedMinimumRows` rows (packed
 // GEMM) and smaller ones against a row-major weight matrix (row dot products, the decoding
-// case); on one with AVX2 and FMA only the row dot products have their own kernel
-// (CPUKernelsAVX2). The rest, and everything on other CPUs, runs on cblas_sgemm.
+// case); on one with AVX2 and FMA every layout but Aᵀ·Bᵀ runs on CPUKernelsAVX2's unpacked
+// kernels. The rest, and everything on other CPUs, runs on cblas_sgemm.
 
 import COpenBLAS
 import CPUKernels
@@ -21,8 +21,9 @@ public enum BLAS {
         /// OpenBLAS for the remaining small products (few rows with a transposed A or an
         /// untransposed B).
         case packed
-        /// CPUKernelsAVX2: `AVX2Kernels.rowDot` for fewer than `packedMinimumRows` rows against a
-        /// row-major weight (decoding), OpenBLAS for the rest.
+        /// CPUKernelsAVX2: `AVX2Kernels.gemm` (no packing: dot products against a row-major
+        /// weight, register tiles over the rows of an untransposed B) for every layout but Aᵀ·Bᵀ,
+        /// `AVX2Kernels.rowDot` for one row against a weight (decoding), OpenBLAS for Aᵀ·Bᵀ.
         case avx2
         /// OpenBLAS for every product.
         case openBLAS = "openblas"
@@ -50,7 +51,7 @@ public enum BLAS {
     public static var engineDescription: String {
         switch backend {
         case .packed: "latent (Swift, AVX-512 kernels + OpenBLAS)"
-        case .avx2: "latent (Swift, AVX2 row kernel + OpenBLAS)"
+        case .avx2: "latent (Swift, AVX2 kernels + OpenBLAS)"
         case .openBLAS: "latent (Swift, OpenBLAS)"
         }
     }
@@ -75,6 +76,8 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
+        let profiled = Profiler.open(.matmul(m: m, transposeA: transposeA, transposeB: transposeB))
+        defer { Profiler.close(profiled) }
         if k == 0 {
             // cblas does not scale C when K = 0 on every build; do it here.
             for i in 0..<m {
@@ -96,9 +99,15 @@ public enum BLAS {
                 return
             }
         case .avx2:
-            if m < packedMinimumRows && transposeB && !transposeA {
+            if m == 1 && transposeB && !transposeA {  // one position against a weight: decoding
                 AVX2Kernels.rowDot(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                                beta: beta, c: c, ldc: ldc)
+                                   beta: beta, c: c, ldc: ldc)
+                return
+            }
+            if !(transposeA && transposeB) {
+                AVX2Kernels.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                 alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                                 beta: beta, c: c, ldc: ldc, threads: threads)
                 return
             }
         case .openBLAS:
