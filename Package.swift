@@ -1,10 +1,11 @@
 // swift-tools-version:6.0
 // latent: adaptive latent reasoning on the CPU. Modules and their one-way dependencies:
 //
+//   Support                                            (no dependencies: SplitMix64, JSONValue, Ctrl-C)
 //   COpenBLAS, CPUKernels, CPUKernelsAVX2 ← TensorCore ← Models ← Training   (the engine; Datasets feeds Models/Training)
-//   Plot, Lang, Datasets                               (no project dependencies)
+//   Plot; Lang, Datasets                               (Lang and Datasets: Support only)
 //   LangBindings ← Lang, Datasets, Models, Training, Plot (the only bridge from language to engine)
-//   Kernel ← Lang (+ swift-crypto);  KernelZMQ ← Kernel, CZeroMQ;  REPL ← Lang, CEdit
+//   Kernel ← Lang (+ swift-crypto);  KernelZMQ ← Kernel, CZeroMQ;  REPL ← Lang, CEdit  (each + Support)
 //   latent (CLI) ← everything: the one place where it is all wired together.
 import PackageDescription
 
@@ -24,27 +25,30 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
+        // MARK: - Support (no dependencies)
+        .target(name: "Support"),
+
         // MARK: - Engine
         .target(name: "CPUKernels", swiftSettings: kernelSettings(cpu: "skylake-avx512", define: "LATENT_AVX512")),
         .target(name: "CPUKernelsAVX2", swiftSettings: kernelSettings(cpu: "haswell", define: "LATENT_AVX2")),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPUKernels", "CPUKernelsAVX2"], swiftSettings: engineSettings),
-        .target(name: "Datasets"),
-        .target(name: "Models", dependencies: ["TensorCore", "Datasets"], swiftSettings: engineSettings),
-        .target(name: "Training", dependencies: ["TensorCore", "Models", "Datasets"], swiftSettings: engineSettings),
+        .target(name: "TensorCore", dependencies: ["Support", "COpenBLAS", "CPUKernels", "CPUKernelsAVX2"], swiftSettings: engineSettings),
+        .target(name: "Datasets", dependencies: ["Support"]),
+        .target(name: "Models", dependencies: ["Support", "TensorCore", "Datasets"], swiftSettings: engineSettings),
+        .target(name: "Training", dependencies: ["Support", "TensorCore", "Models", "Datasets"], swiftSettings: engineSettings),
 
         // MARK: - Pictures and language
         .target(name: "Plot"),
-        .target(name: "Lang"),
+        .target(name: "Lang", dependencies: ["Support"]),
         .target(name: "LangBindings", dependencies: ["Lang", "Datasets", "TensorCore", "Models", "Training", "Plot"]),
 
         // MARK: - Front ends
-        .target(name: "Kernel", dependencies: ["Lang", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "KernelZMQ", dependencies: ["Kernel", "CZeroMQ"]),
-        .target(name: "REPL", dependencies: ["Lang", "CEdit"]),
+        .target(name: "Kernel", dependencies: ["Support", "Lang", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "KernelZMQ", dependencies: ["Support", "Kernel", "CZeroMQ"]),
+        .target(name: "REPL", dependencies: ["Support", "Lang", "CEdit"]),
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "TensorCore", "Datasets", "Models", "Training", "Plot", "Lang", "LangBindings",
+                "Support", "TensorCore", "Datasets", "Models", "Training", "Plot", "Lang", "LangBindings",
                 "Kernel", "KernelZMQ", "REPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -52,15 +56,16 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CPUKernels", "CPUKernelsAVX2"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorCore", "Datasets"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "TensorCore", "Datasets"]),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "LangTests", dependencies: ["Lang"], resources: [.copy("Scripts")]),
-        .testTarget(name: "LangBindingsTests", dependencies: ["LangBindings", "Lang"]),
-        .testTarget(name: "KernelTests", dependencies: ["Kernel", "Lang"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "Lang"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["Support", "TensorCore", "CPUKernels", "CPUKernelsAVX2"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Support", "Datasets"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "TensorCore", "Datasets"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Support", "Training", "Models", "TensorCore", "Datasets"]),
+        .testTarget(name: "PlotTests", dependencies: ["Support", "Plot"], resources: [.copy("Snapshots")]),
+        .testTarget(name: "LangTests", dependencies: ["Support", "Lang"], resources: [.copy("Scripts")]),
+        .testTarget(name: "LangBindingsTests", dependencies: ["Support", "LangBindings", "Lang"]),
+        .testTarget(name: "KernelTests", dependencies: ["Support", "Kernel", "Lang"]),
+        .testTarget(name: "REPLTests", dependencies: ["Support", "REPL", "Lang"]),
     ]
 )
 

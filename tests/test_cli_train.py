@@ -1,7 +1,7 @@
 """`latent train sft`: which limit ends a run.
 
 With --minutes the clock is the end (the cosine schedule runs on time), unless --epochs or
---max-steps are given and come first. Before the tenth session a default of 20 epochs also
+--max-steps are given and come first. Before 2026-11-28 a default of 20 epochs also
 applied, so on a fast machine a 15-minute run stopped after 10 minutes with the learning rate
 half-way down. Needs LATENT_BIN = path of the release `latent` binary (skipped otherwise).
 """

@@ -342,7 +342,7 @@ m     = model(parts.train, dim: 128, layers: 4, heads: 4)
 sft(m, parts.train, epochs: 15)                 # explicit chain-of-thought teacher
 distill(m, parts.train, latent: 6, epochs: 10)  # CODI-style latent SFT, fixed 6 steps
 before = evaluate(m, parts.test)
-rl(m, arith(n: 3000, seed: 2), steps: 300)      # learn when to stop, on unseen prompts
+rl(m, arith(n: 3000, seed: 2), max_steps: 300)      # learn when to stop, on unseen prompts
 after  = evaluate(m, parts.test)
 hist(after.lengths, title: "total reasoning length after RL")
 """

@@ -7,6 +7,7 @@
 
 import ArgumentParser
 import Foundation
+import Support
 import TensorCore
 
 struct BenchBlockCommand: ParsableCommand {
@@ -36,7 +37,7 @@ struct BenchBlockCommand: ParsableCommand {
     func run() throws {
         let threads = options.applyThreads()
         let model = TinyLlama(vocab: vocab, dim: dim, layers: layers, heads: heads, hidden: hidden, seed: 0)
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let data = (0..<(batch * (seq + 1))).map { _ in Int(rng.next() % UInt64(vocab)) }
         var inputs: [Int] = [], targets: [Int] = []
         for b in 0..<batch {
@@ -103,7 +104,7 @@ final class TinyLlama {
     var parameters: [Tensor] { [embed, norm] + blocks.flatMap { p in p.keys.sorted().map { p[$0]! } } }
 
     init(vocab: Int, dim: Int, layers: Int, heads: Int, hidden: Int, seed: UInt64) {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         self.heads = heads
         embed = Tensor.parameter(Tensor.randomNormal([vocab, dim], rng: &rng))
         norm = Tensor.parameter(Tensor(repeating: 1, shape: [dim]))

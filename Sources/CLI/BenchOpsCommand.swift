@@ -10,6 +10,7 @@
 import ArgumentParser
 import COpenBLAS
 import Foundation
+import Support
 import TensorCore
 
 struct BenchOpsCommand: ParsableCommand {
@@ -33,7 +34,7 @@ struct BenchOpsCommand: ParsableCommand {
 
     func run() throws {
         let threads = options.applyThreads()
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         var matmulRows: [[String: Any]] = []
         for n in sizes {
             let a = Tensor.randomNormal([n, n], rng: &rng), b = Tensor.randomNormal([n, n], rng: &rng)
@@ -73,7 +74,7 @@ struct BenchOpsCommand: ParsableCommand {
     }
 
     /// Forward (no grad) and forward+backward throughput of add, mul, silu and rmsnorm.
-    func elementwise(rng: inout SeededRandom) -> [[String: Any]] {
+    func elementwise(rng: inout SplitMix64) -> [[String: Any]] {
         let n = elements
         let x = Tensor.randomNormal([n / 128, 128], rng: &rng), y = Tensor.randomNormal([n / 128, 128], rng: &rng)
         let w = Tensor.randomNormal([128], rng: &rng)

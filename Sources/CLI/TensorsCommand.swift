@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import Support
 import TensorCore
 
 struct TensorsCommand: ParsableCommand {
@@ -80,7 +81,7 @@ extension TensorsCommand {
         var seed: UInt64 = 7
 
         func run() throws {
-            var rng = SeededRandom(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let tensors: [String: Tensor] = [
                 "demo.weight": Tensor.randomNormal([3, 4], rng: &rng),
                 "demo.bias": Tensor([0, 1, 2, 3], shape: [4]),

@@ -1,6 +1,6 @@
-// `latent train`: supervised fine-tuning from the command line (the calibration experiment),
-// `latent train rl` (GRPO, TrainRLCommand.swift), and `latent train logits`, which writes a
-// checkpoint's logits for tools/hf_parity.py.
+// `latent train`: the trainers from the command line, mirroring the language's `sft`, `distill`
+// (TrainDistillCommand.swift) and `rl` (TrainRLCommand.swift) with the same recipes and defaults,
+// and `latent train logits`, which writes a checkpoint's logits for tools/hf_parity.py.
 
 import ArgumentParser
 import Datasets
@@ -13,11 +13,69 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train and inspect models outside the language.",
-        subcommands: [TrainSFTCommand.self, TrainRLCommand.self, TrainLogitsCommand.self])
+        subcommands: [TrainSFTCommand.self, TrainDistillCommand.self, TrainRLCommand.self, TrainLogitsCommand.self])
+}
+
+/// The generated arithmetic problems of `train sft` and `train distill`, split into training and
+/// held-out test problems.
+struct ArithmeticOptions: ParsableArguments {
+    @Option(help: "Number of problems to generate.") var n = 20_000
+    @Option(help: "Smallest and largest number of reasoning steps of a problem, as 1...4.") var steps = "1...4"
+    @Option(help: "Generator seed.") var dataSeed = 1
+    @Option(help: "Fraction used for training (the rest is evaluated).") var split = 0.9
+    @Option(help: "Evaluate at most this many held-out problems (default: all).") var evalLimit: Int?
+
+    func validate() throws {
+        guard range != nil else { throw ValidationError("--steps must look like 1...4, got \(steps)") }
+        guard split > 0, split < 1 else { throw ValidationError("--split must lie between 0 and 1") }
+        if let evalLimit, evalLimit < 1 { throw ValidationError("--eval-limit must be at least 1") }
+    }
+
+    var range: ClosedRange<Int>? {
+        let parts = steps.components(separatedBy: "...").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1] else { return nil }
+        return parts[0]...parts[1]
+    }
+
+    /// All problems and their split (seed 0).
+    func problems() throws -> (all: Dataset, train: Dataset, test: Dataset) {
+        let data = try Dataset.arith(n: n, steps: range!, seed: dataSeed)
+        let parts = try data.split(fraction: split, seed: 0)
+        return (data, parts.train, try evalLimit.map { try parts.test.take($0) } ?? parts.test)
+    }
+}
+
+/// The options every training command shares: the budget, warm-up, seed, threads, progress and
+/// where to save.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Training minutes (time-based cosine schedule); the end, unless --epochs or --max-steps come first.") var minutes: Double?
+    @Option(help: "Stop after this many optimizer steps (the cosine schedule then ends there).") var maxSteps: Int?
+    @Option(help: "Warm-up steps.") var warmup: Int?
+    @Option(help: "Seed of the run (batch order, initial filter, samples).") var seed = 0
+    @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
+    @Option(help: "Write the trained model to this directory.") var save: String?
+    @Option(help: "Print a progress line every this many steps (to standard error).") var every = 100
+
+    func validate() throws {
+        if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
+        if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive") }
+        if let warmup, warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
+        guard seed >= 0 else { throw ValidationError("--seed must be 0 or more") }
+    }
+
+    var timeBudget: Double? { minutes.map { $0 * 60 } }
+
+    /// Writes a progress line every `every` steps.
+    func report(_ event: TrainingEvent, _ line: (TrainingStep) -> String) {
+        if case .step(let s) = event, s.step % max(1, every) == 0 {
+            FileHandle.standardError.write(Data((line(s) + "\n").utf8))
+        }
+    }
 }
 
 /// `latent train sft`: generate arithmetic problems, split them, train CoT or No-CoT SFT for
-/// a number of epochs or minutes, evaluate greedily on the held-out part, print a JSON summary.
+/// a number of epochs, steps or minutes, evaluate greedily on the held-out part, print a JSON
+/// summary.
 struct TrainSFTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sft",
@@ -28,50 +86,32 @@ struct TrainSFTCommand: ParsableCommand {
             Ctrl-C quits at once (status 130), after the checkpoint if one is being written.
             """)
 
-    @Option(help: "Number of problems to generate.") var n = 20_000
-    @Option(help: "Smallest and largest number of steps, as 1...4.") var steps = "1...4"
-    @Option(help: "Generator seed.") var seed = 1
-    @Option(help: "Fraction used for training (the rest is evaluated).") var split = 0.9
+    @OptionGroup var problems: ArithmeticOptions
+    @OptionGroup var common: RunOptions
     @Option(help: "cot or nocot.") var mode = "cot"
-    @Option(help: "Training minutes (time-based cosine schedule); the end, unless --epochs or --max-steps come first.") var minutes: Double?
     @Option(help: "Passes over the training data (default: 20; no limit with --minutes).") var epochs: Double?
-    @Option(help: "Stop after this many optimizer steps (the cosine schedule then ends there).") var maxSteps: Int?
-    @Option(help: "Sequences per step.") var batch = 64
-    @Option(help: "Peak learning rate.") var lr = 1e-3
-    @Option(help: "Warm-up steps.") var warmup = 100
+    @Option(help: "Sequences per step.") var batch = SFTTrainer.Parameters().batchSize
+    @Option(help: "Peak learning rate.") var lr = SFTTrainer.Parameters().optimizer.learningRate
     @Option(help: "Model width, blocks and heads.") var dim = 128
     @Option var layers = 4
     @Option var heads = 4
     @Option(help: "Longest run of digits read as one token: 1 (one token per digit) or up to 3 (0…999 as one token, as Llama 3).") var numberDigits = 1
-    @Flag(help: "Read every number least significant digit first (729 as the tokens 9 2 7; decoding turns it back).") var reversedNumbers = false
-    @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
-    @Option(help: "Evaluate at most this many held-out problems (default: all).") var evalLimit: Int?
-    @Option(help: "Write the trained model to this directory.") var save: String?
-    @Option(help: "Print a progress line every this many steps (to standard error).") var every = 100
+    @Flag(inversion: .prefixedNo, help: "Read every number least significant digit first (729 as the tokens 9 2 7; decoding turns it back), as the language's model() does; --no-reversed-numbers is the paper's reading.")
+    var reversedNumbers = true
 
     func validate() throws {
         guard ["cot", "nocot"].contains(mode) else { throw ValidationError("--mode must be cot or nocot, got \(mode)") }
-        guard parseSteps() != nil else { throw ValidationError("--steps must look like 1...4, got \(steps)") }
-        if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
         if let epochs, !(epochs > 0 && epochs.isFinite) { throw ValidationError("--epochs must be a positive number") }
-        if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive") }
-        guard split > 0, split < 1 else { throw ValidationError("--split must lie between 0 and 1") }
+        guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
         guard (1...Tokenizer.maximumNumberDigits).contains(numberDigits) else {
             throw ValidationError("--number-digits must be 1 to \(Tokenizer.maximumNumberDigits), got \(numberDigits)")
         }
     }
 
-    func parseSteps() -> ClosedRange<Int>? {
-        let parts = steps.components(separatedBy: "...").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1] else { return nil }
-        return parts[0]...parts[1]
-    }
-
     func run() throws {
-        Engine.setThreads(threads)
-        let data = try Dataset.arith(n: n, steps: parseSteps()!, seed: seed)
-        let parts = try data.split(fraction: split, seed: 0)
-        let tokenizer = Tokenizer(building: data, numberDigits: numberDigits, reversedNumbers: reversedNumbers)
+        Engine.setThreads(common.threads)
+        let data = try problems.problems()
+        let tokenizer = Tokenizer(building: data.all, numberDigits: numberDigits, reversedNumbers: reversedNumbers)
         let configuration = LlamaConfiguration(
             vocabularySize: tokenizer.count, dimension: dim, layers: layers, heads: heads,
             bosTokenID: tokenizer.bosID, eosTokenID: tokenizer.eosID, padTokenID: tokenizer.padID)
@@ -79,44 +119,44 @@ struct TrainSFTCommand: ParsableCommand {
         var p = SFTTrainer.Parameters()
         // With a time budget the clock is the end: a fast machine must not stop at 20 epochs
         // with the cosine schedule half-way down (it did: 20 epochs in 10.3 of 15 minutes).
-        p.epochs = epochs ?? (minutes == nil ? 20 : 1_000_000)
-        p.maximumSteps = maxSteps
-        p.timeBudget = minutes.map { $0 * 60 }
-        p.batchSize = batch
-        p.learningRate = lr
-        p.warmupSteps = warmup
+        p.epochs = epochs ?? (common.minutes == nil ? 20 : 1_000_000)
+        (p.maximumSteps, p.timeBudget, p.batchSize, p.seed) = (common.maxSteps, common.timeBudget, batch, UInt64(common.seed))
+        p.optimizer.learningRate = lr
+        if let warmup = common.warmup { p.optimizer.warmupSteps = warmup }
         p.chainOfThought = mode == "cot"
-        let every = max(1, self.every)
         let interrupt = TrainingInterrupt()
-        let run = try SFTTrainer.train(model: model, tokenizer: tokenizer, data: parts.train, parameters: p) { event in
-            if case .step(let s) = event, s.step % every == 0 {
-                let line = String(format: "step %d  epoch %d  loss %.4f  lr %.2e  %.0f tok/s  %.0f s\n",
-                                  s.step, s.epoch, s.loss, s.learningRate, s.tokensPerSecond, s.elapsed)
-                FileHandle.standardError.write(Data(line.utf8))
+        let result = try SFTTrainer.train(model: model, tokenizer: tokenizer, data: data.train, parameters: p) { event in
+            common.report(event) { s in
+                String(format: "step %d  epoch %d  loss %.4f  lr %.2e  %.0f tok/s  %.0f s",
+                       s.step, s.epoch, s.loss, s.learningRate, s.tokensPerSecond, s.elapsed)
             }
             return interrupt.control()
         }
         try interrupt.trainingEnded {
-            if let save { try Checkpoint.save(model, tokenizer: tokenizer, to: URL(fileURLWithPath: save)) }
+            if let save = common.save { try Checkpoint.save(model, tokenizer: tokenizer, to: URL(fileURLWithPath: save)) }
         }
-        let test = try evalLimit.map { try parts.test.take($0) } ?? parts.test
         let evaluation = try Evaluator.evaluate(
-            model: model, tokenizer: tokenizer, data: test,
+            model: model, tokenizer: tokenizer, data: data.test,
             mode: p.chainOfThought ? .chainOfThought : .noChainOfThought, batchSize: 128)
         let summary: [String: Any] = [
-            "mode": mode, "params": model.parameterCount, "train_examples": parts.train.count,
-            "steps": run.steps, "train_seconds": run.seconds, "final_loss": run.losses.last ?? .nan,
-            "tokens_per_s": run.metrics["tokens_per_s"]?.last ?? 0,
-            "epochs_seen": Double(run.steps * batch) / Double(parts.train.count),
-            "test_examples": test.count, "accuracy": evaluation.accuracy, "interrupted": interrupt.requested,
+            "mode": mode, "params": model.parameterCount, "train_examples": data.train.count,
+            "steps": result.steps, "train_seconds": result.seconds, "final_loss": result.losses.last ?? .nan,
+            "tokens_per_s": result.metrics["tokens_per_s"]?.last ?? 0,
+            "epochs_seen": Double(result.steps * batch) / Double(data.train.count),
+            "test_examples": data.test.count, "accuracy": evaluation.accuracy, "interrupted": interrupt.requested,
             "mean_length": evaluation.meanLength, "eval_seconds": evaluation.seconds,
             "by_steps": evaluation.bySteps.map {
                 ["steps": $0.steps, "count": $0.count, "accuracy": $0.accuracy, "mean_length": $0.meanLength]
             },
         ]
-        let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
+        try printJSON(summary)
     }
+}
+
+/// Prints `object` as one line of JSON with sorted keys.
+func printJSON(_ object: [String: Any]) throws {
+    let json = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: json, as: UTF8.self))
 }
 
 /// `latent train logits`: the logits a checkpoint gives for some texts, written as

@@ -14,9 +14,10 @@ import Training
 struct TrainRLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rl",
-        abstract: "GRPO on the stop head and answer tokens of a latent checkpoint, then greedy evaluation.",
+        abstract: "GRPO (recipes as the language's rl) on the stop head and answer tokens of a latent checkpoint, then greedy evaluation.",
         discussion: """
-            Ctrl-C stops training after the current optimizer step; the model is then saved \
+            Recipes: \(GRPORecipe.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")). \
+            An option given explicitly overrides its recipe's value. Ctrl-C stops training after the current optimizer step; the model is then saved \
             (--save) and evaluated as usual, and the summary says "interrupted": true. A second \
             Ctrl-C quits at once (status 130), after the checkpoint if one is being written.
             """)
@@ -27,85 +28,87 @@ struct TrainRLCommand: ParsableCommand {
     @Option var dataSeed = 2
     @Option(help: "Test file; default: the held-out 10 % of arith(20000, seed 1) split with seed 0, as `latent train sft`.") var test: String?
     @Option(help: "Evaluate at most this many test problems.") var evalLimit: Int?
-    @Option(help: "Optimizer steps (the end unless --minutes ends first).") var steps = 100_000
-    @Option(help: "Training minutes (time-based cosine schedule).") var minutes: Double?
+    @OptionGroup var common: RunOptions
+    @Option(help: "The recipe: \(GRPORecipe.allCases.map(\.rawValue).joined(separator: ", ")).") var recipe: GRPORecipe = .default
     @Option var prompts = 8
     @Option var group = 16
     @Option var lr = 1e-5
     @Option(help: "KL coefficient β.") var kl = 1e-3
-    @Option var penalty = 1e-4
+    @Option(help: "Length penalty (default: the recipe's).") var penalty: Double?
     @Option var bonus = 0.1
-    @Option var cutoff = 1.0
-    @Option var epsilon = 1e-4
+    @Option(help: "Share of correct samples from which the penalty applies (default: the recipe's).") var cutoff: Double?
     @Option(help: "Answer-token cap per completion.") var maxNew = 40
-    @Option(help: "Stop-head temperature (1 = the paper).") var headTemp = 1.0
-    @Option(help: "Learning rate of the stop-head rows as a multiple of --lr.") var headLr = 1.0
+    @Option(help: "Stop-head temperature (default: the recipe's).") var headTemp: Double?
+    @Option(help: "Learning rate of the stop-head rows as a multiple of --lr (default: the recipe's).") var headLr: Double?
     @Option var validateEvery = 25
     @Option(help: "Which validated weights to keep: accuracy (the most accurate) or shortest (the shortest within one standard error of the starting accuracy).")
     var select: GRPOTrainer.Selection = .accuracy
-    @Option var warmup = 10
-    @Option var seed = 0
-    @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
-    @Option(help: "Write the trained model to this directory.") var save: String?
-    @Option(help: "Print a progress line every this many steps (to standard error).") var every = 10
 
     func validate() throws {
-        if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
-        guard steps > 0, n > 1 else { throw ValidationError("--steps must be positive and --n at least 2") }
+        guard n > 1 else { throw ValidationError("--n must be at least 2") }
+        if let cutoff, !(0...1).contains(cutoff) { throw ValidationError("--cutoff must lie in 0…1") }
+    }
+
+    /// The recipe's parameters with the options given applied.
+    func parameters() -> GRPOTrainer.Parameters {
+        var p = recipe.parameters
+        // Without a step cap the clock is the end.
+        (p.maximumSteps, p.timeBudget) = (common.maxSteps ?? (common.minutes == nil ? 100 : nil), common.timeBudget)
+        (p.prompts, p.group, p.optimizer.learningRate, p.beta, p.reward.bonus) = (prompts, group, lr, kl, bonus)
+        if let penalty { p.reward.penalty = penalty }
+        if let cutoff { p.reward.cutoff = cutoff }
+        if let headTemp { p.sampling.headTemperature = headTemp }
+        if let headLr { p.headLearningRateFactor = headLr }
+        if let warmup = common.warmup { p.optimizer.warmupSteps = warmup }
+        (p.validateEvery, p.seed, p.selection) = (validateEvery, UInt64(common.seed), select)
+        p.sampling.maximumAnswerTokens = maxNew
+        return p
     }
 
     func run() throws {
-        Engine.setThreads(threads)
+        Engine.setThreads(common.threads)
         let (model, tokenizer) = try LatentModel.load(from: URL(fileURLWithPath: from))
         let prompts = try data.map { try Dataset.load(path: $0).dataset } ?? Dataset.arith(n: n, steps: 1...4, seed: dataSeed)
         let fullTest = try test.map { try Dataset.load(path: $0).dataset }
             ?? Dataset.arith(n: 20_000, steps: 1...4, seed: 1).split(fraction: 0.9, seed: 0).test
         let testSet = try evalLimit.map { try fullTest.take($0) } ?? fullTest
-        var p = GRPOTrainer.Parameters()
-        (p.steps, p.timeBudget, p.prompts, p.group, p.learningRate, p.beta) = (steps, minutes.map { $0 * 60 }, self.prompts, group, lr, kl)
-        p.reward = GRPOReward.Settings(penalty: penalty, bonus: bonus, cutoff: cutoff)
-        (p.epsilon, p.validateEvery, p.warmupSteps, p.seed) = (epsilon, validateEvery, warmup, UInt64(max(0, seed)))
-        p.sampling.maximumAnswerTokens = maxNew
-        p.sampling.headTemperature = headTemp
-        p.headLearningRateFactor = headLr
-        p.selection = select
+        let p = parameters()
         let before = try evaluate(model, tokenizer, testSet)
-        let every = max(1, self.every)
         let interrupt = TrainingInterrupt()
-        let run = try GRPOTrainer.train(model: model, tokenizer: tokenizer, data: prompts, parameters: p) { event in
-            if case .step(let s) = event, s.step % every == 0 {
+        let result = try GRPOTrainer.train(model: model, tokenizer: tokenizer, data: prompts, parameters: p) { event in
+            common.report(event) { s in
                 let m = s.metrics
-                let line = String(format: "step %d  reward %.3f  acc %.3f  len %.2f  kl %.4f  H %.3f  lr %.2e  %.0f s\n",
-                                  s.step, m["reward"] ?? 0, m["accuracy"] ?? 0, m["length"] ?? 0, m["kl"] ?? 0,
-                                  m["stop_entropy"] ?? 0, s.learningRate, s.elapsed)
-                FileHandle.standardError.write(Data(line.utf8))
+                return String(format: "step %d  reward %.3f  acc %.3f  len %.2f  kl %.4f  H %.3f  lr %.2e  %.0f s",
+                              s.step, m["reward"] ?? 0, m["accuracy"] ?? 0, m["length"] ?? 0, m["kl"] ?? 0,
+                              m["stop_entropy"] ?? 0, s.learningRate, s.elapsed)
             }
             return interrupt.control()
         }
         try interrupt.trainingEnded {
-            if let save { try model.save(to: URL(fileURLWithPath: save), tokenizer: tokenizer) }
+            if let save = common.save { try model.save(to: URL(fileURLWithPath: save), tokenizer: tokenizer) }
         }
         let after = try evaluate(model, tokenizer, testSet)
         var summary: [String: Any] = [
-            "from": from, "rl_prompts": prompts.count, "test_examples": testSet.count, "steps": run.steps,
-            "train_seconds": run.seconds, "before": before, "after": after, "interrupted": interrupt.requested,
-            "settings": ["prompts": self.prompts, "group": group, "lr": lr, "kl": kl, "penalty": penalty, "bonus": bonus,
-                         "cutoff": cutoff, "epsilon": epsilon, "max_new": maxNew, "head_temp": headTemp, "head_lr": headLr, "select": select.rawValue],
+            "from": from, "rl_prompts": prompts.count, "test_examples": testSet.count, "steps": result.steps,
+            "train_seconds": result.seconds, "before": before, "after": after, "interrupted": interrupt.requested,
+            "recipe": recipe.rawValue,
+            "settings": ["prompts": self.prompts, "group": group, "lr": lr, "kl": kl, "penalty": p.reward.penalty, "bonus": bonus,
+                         "cutoff": p.reward.cutoff, "max_new": maxNew, "head_temp": p.sampling.headTemperature,
+                         "head_lr": p.headLearningRateFactor, "select": select.rawValue],
         ]
         for key in ["best_step", "best_accuracy", "best_length", "selection_floor", "validation_examples"] {
-            if let v = run.metrics[key]?.first { summary[key] = v }
+            if let v = result.metrics[key]?.first { summary[key] = v }
         }
-        if let steps = run.metrics["val_step"], let accuracy = run.metrics["val_accuracy"], let length = run.metrics["val_length"] {
+        if let steps = result.metrics["val_step"], let accuracy = result.metrics["val_accuracy"], let length = result.metrics["val_length"] {
             summary["validations"] = zip(steps, zip(accuracy, length)).map { ["step": Int($0), "accuracy": $1.0, "length": $1.1] }
         }
         for key in ["reward", "accuracy", "length", "kl", "stop_entropy"] {
-            if let v = run.metrics[key]?.last { summary["last_" + key] = v }
+            if let v = result.metrics[key]?.last { summary["last_" + key] = v }
         }
         for key in ["sample_seconds", "update_seconds"] {
-            if let v = run.metrics[key], !v.isEmpty { summary["mean_" + key] = v.reduce(0, +) / Double(v.count) }
+            if let v = result.metrics[key], !v.isEmpty { summary["mean_" + key] = v.reduce(0, +) / Double(v.count) }
         }
-        let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
+        try printJSON(summary)
     }
 
     /// Accuracy, mean length and the by-steps table of adaptive greedy latent inference.
@@ -123,3 +126,4 @@ struct TrainRLCommand: ParsableCommand {
 }
 
 extension GRPOTrainer.Selection: ExpressibleByArgument {}
+extension GRPORecipe: ExpressibleByArgument {}

@@ -10,32 +10,27 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 import Foundation
-import REPL
+import Support
 import Training
 
 /// Watches SIGINT during one CLI training command.
 final class TrainingInterrupt {
     private let baseline: Int
-    private let timer: DispatchSourceTimer
+    private let watcher: InterruptWatcher
     private let saving = SavingFlag()
     private var announced = false
 
     /// Installs the SIGINT counter; presses from now on count.
     init() {
         InterruptSignal.install()
-        let baseline = InterruptSignal.count
-        self.baseline = baseline
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .userInteractive))
-        timer.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50))
-        timer.setEventHandler { [saving] in
-            if InterruptSignal.count - baseline >= 2 && !saving.value { Self.quit() }
+        baseline = InterruptSignal.count
+        watcher = InterruptWatcher(interval: 50) { [saving] presses in
+            if presses >= 2 && !saving.value { Self.quit() }
         }
-        timer.resume()
     }
 
-    deinit { timer.cancel() }
+    deinit { watcher.stop() }
 
     /// Whether Ctrl-C was pressed since `init`.
     var requested: Bool { InterruptSignal.count != baseline }
@@ -59,7 +54,7 @@ final class TrainingInterrupt {
         defer {
             saving.value = false
             if InterruptSignal.count - baseline >= 2 { Self.quit() }
-            timer.cancel()
+            watcher.stop()
             signal(SIGINT, SIG_DFL)
         }
         return try save()

@@ -6,7 +6,7 @@
 //
 // Why it exists: at the model's shapes (K = 128 or 352, a few hundred columns, a thousand rows
 // per worker) OpenBLAS 0.3.21 spends a third of its time packing both operands and zeroing C
-// (seventh session's profile), and its kernel runs well below the core's peak. Here only B is
+// (a profile of 2026-11-27), and its kernel runs well below the core's peak. Here only B is
 // packed (it is the small weight matrix), A is read in place, and C is written once.
 //
 // This module holds only kernels: whether the CPU can run them is decided in TensorCore

@@ -8,8 +8,8 @@
 // The AVX-512 twin is CPUKernels' `PackedGEMM.rowDot`.
 //
 // Only this kernel: a packed 6 × 16 GEMM for AVX2 (BLIS's Haswell tile) ran the model's larger
-// products no faster than OpenBLAS on a Zen 4 host, and training 7 % slower (BENCHMARKS.md,
-// thirteenth session), so those stay on OpenBLAS.
+// products no faster than OpenBLAS on a Zen 4 host, and training 7 % slower (measured
+// 2026-12-03), so those stay on OpenBLAS.
 
 public enum AVX2Kernels {
     /// The instruction set this module was compiled for.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension Dataset {
     /// Generates `n` arithmetic word problems in GSM8K-Aug form (the language's `arith`).

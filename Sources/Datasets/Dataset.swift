@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// An ordered, immutable collection of ``Example``s (a value type).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The file formats ``Dataset/load(path:format:strict:)`` reads.
 public enum DataFormat: String, Sendable, CaseIterable {

@@ -1,39 +1,11 @@
 import Foundation
+import Support
 
-/// A parsed JSON value (numbers keep integers exact).
-enum JSONValue: Decodable, Sendable {
-    case null, bool(Bool), integer(Int), number(Double), string(String)
-    case array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    /// A short name of the value's kind, for messages.
-    var kind: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .integer, .number: "a number"
-        case .string: "a string"
-        case .array: "a list"
-        case .object: "an object"
-        }
+extension JSONValue {
+    /// The value's kind with its article, for messages ("a string", "an array", "null").
+    var described: String {
+        if case .null = self { return "null" }
+        return (["a", "o"].contains(kind.first.map(String.init)) ? "an " : "a ") + kind
     }
 
     /// Strings as they are, numbers in their shortest exact form (`3`, `2.5`).
@@ -51,18 +23,10 @@ enum JSONValue: Decodable, Sendable {
     /// Parses one JSON value from UTF-8 bytes.
     static func parse(_ bytes: some Collection<UInt8>) throws(StepSplitter.Problem) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            return try JSONValue(parsing: Array(bytes))
         } catch {
-            throw StepSplitter.Problem(message: "not valid JSON (\(JSONValue.describe(error)))")
+            throw StepSplitter.Problem(message: "not valid JSON (\(error))")
         }
-    }
-
-    private static func describe(_ error: Error) -> String {
-        if case let DecodingError.dataCorrupted(context) = error {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return error.localizedDescription
     }
 }
 
@@ -72,37 +36,37 @@ enum JSONRecords {
     /// equations, or prose), `answer` (string or number). Other fields are ignored.
     static func example(from value: JSONValue) throws(StepSplitter.Problem) -> Example {
         guard case let .object(fields) = value else {
-            throw StepSplitter.Problem(message: "expected an object with question, steps or cot, and answer; found \(value.kind)")
+            throw StepSplitter.Problem(message: "expected an object with question, steps or cot, and answer; found \(value.described)")
         }
         guard let questionValue = fields["question"] else {
             throw StepSplitter.Problem(message: "missing \"question\"")
         }
         guard case let .string(question) = questionValue,
               !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw StepSplitter.Problem(message: "\"question\" must be a non-empty string, found \(questionValue.kind)")
+            throw StepSplitter.Problem(message: "\"question\" must be a non-empty string, found \(questionValue.described)")
         }
         guard let answerValue = fields["answer"] else {
             throw StepSplitter.Problem(message: "missing \"answer\"")
         }
         guard let answer = answerValue.textOrNumber?.trimmingCharacters(in: .whitespaces), !answer.isEmpty else {
-            throw StepSplitter.Problem(message: "\"answer\" must be a non-empty string or a number, found \(answerValue.kind)")
+            throw StepSplitter.Problem(message: "\"answer\" must be a non-empty string or a number, found \(answerValue.described)")
         }
         let steps: [String]
         if let stepsValue = fields["steps"], stepsValue.kindIsPresent {
             guard case let .array(items) = stepsValue else {
-                throw StepSplitter.Problem(message: "\"steps\" must be a list of strings, found \(stepsValue.kind)")
+                throw StepSplitter.Problem(message: "\"steps\" must be a list of strings, found \(stepsValue.described)")
             }
             var collected: [String] = []
             for (position, item) in items.enumerated() {
                 guard let text = item.textOrNumber else {
-                    throw StepSplitter.Problem(message: "\"steps\" item \(position + 1) must be a string, found \(item.kind)")
+                    throw StepSplitter.Problem(message: "\"steps\" item \(position + 1) must be a string, found \(item.described)")
                 }
                 collected.append(text)
             }
             steps = collected
         } else if let cotValue = fields["cot"], cotValue.kindIsPresent {
             guard case let .string(cot) = cotValue else {
-                throw StepSplitter.Problem(message: "\"cot\" must be a string, found \(cotValue.kind)")
+                throw StepSplitter.Problem(message: "\"cot\" must be a string, found \(cotValue.described)")
             }
             steps = try StepSplitter.steps(fromCoT: cot, question: question)
         } else {

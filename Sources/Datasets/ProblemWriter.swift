@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A person who appears in a generated problem, with the pronouns that go with the name.
 struct Person: Sendable {

@@ -1,5 +1,7 @@
 // The input history of this kernel process, answered for `history_request`.
 
+import Support
+
 /// Executed inputs (and the text of their results) numbered by execution count. In memory
 /// only: a restarted kernel starts a fresh history, as a fresh session.
 public struct History: Sendable {

@@ -1,6 +1,7 @@
 // The execute flow: busy → execute_input → outputs → execute_result | error → reply → idle.
 
 import Lang
+import Support
 
 extension KernelCore {
     /// Runs one `execute_request` (after `busy` was published). Returns work to do after

@@ -5,6 +5,7 @@
 // `status: idle` on IOPub; replies go back on the channel the request came from.
 
 import Lang
+import Support
 import Synchronization
 
 /// Dispatches decoded requests to the interpreter and turns what happens into messages.

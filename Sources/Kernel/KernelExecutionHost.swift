@@ -1,6 +1,7 @@
 // The `ExecutionHost` a cell runs against: output events become IOPub messages at once.
 
 import Lang
+import Support
 import Synchronization
 
 /// Maps the interpreter's output events to IOPub messages as they happen, collects `page`

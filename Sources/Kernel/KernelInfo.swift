@@ -1,5 +1,7 @@
 // What `kernel_info_reply` says about the kernel and its language.
 
+import Support
+
 /// The static facts of `kernel_info_reply`.
 public struct KernelInfo: Sendable {
     /// The kernel protocol version advertised in `kernel_info_reply` (5.5: XPUB welcome,

@@ -1,6 +1,7 @@
 // The kernelspec directory Jupyter discovers: kernel.json plus logos.
 
 import Foundation
+import Support
 
 /// Writes `<prefix>/share/jupyter/kernels/<name>/` with `kernel.json` and the three logos
 /// (the same files as `kernelspec/latent/` in the repository, embedded so an installed

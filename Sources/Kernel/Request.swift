@@ -1,5 +1,7 @@
 // Requests decoded once from `msg_type` + content at the boundary; dispatch switches on this.
 
+import Support
+
 /// The content of an `execute_request`, with the spec's defaults for missing fields.
 public struct ExecuteRequest: Sendable, Equatable {
     public var code: String

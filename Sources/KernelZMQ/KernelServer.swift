@@ -7,6 +7,7 @@
 
 import CZeroMQ
 import Kernel
+import Support
 
 /// Serves one interpreter over the Jupyter wire protocol until a client asks it to shut down.
 public final class KernelServer {
@@ -63,7 +64,11 @@ public final class KernelServer {
             stdin.close()
         }
         for thread in [publishing, beating, controlling, executing] { thread.start() }
-        InterruptSignal.install { core.interrupt() }
+        // SIGINT interrupts the running cell (jupyter_client sends one before every shutdown,
+        // and for interrupts when a kernelspec uses signal mode); the kernel survives it.
+        InterruptSignal.install(restartingCalls: true)
+        let interrupts = InterruptWatcher { _ in core.interrupt() }
+        defer { interrupts.stop() }
         log.traffic?("listening on \(Channel.allCases.map { connection.endpoint(for: $0) }.joined(separator: " "))")
 
         stopRequested.wait()

@@ -10,7 +10,13 @@ import Lang
 /// ```
 public enum LangBindings {
     /// Every engine builtin, in help order: Data, Models, Training, Inference, Plots.
-    public static var all: [Builtin] { data + models + training + inference + plots }
+    public static var all: [Builtin] {
+        (data + models + training + inference + plots).map { builtin in
+            var b = builtin
+            if b.link == "docs/language.md" { b.link = b.category == "Plots" ? "docs/builtins-engine.md" : "docs/method.md" }
+            return b
+        }
+    }
 
     /// `arith`, `load_data`, `save`, `split`, `take`.
     public static var data: [Builtin] {
@@ -50,7 +56,7 @@ public enum LangBindings {
             guard !members.isEmpty else { continue }
             out += "\n## \(category)\n"
             for b in members {
-                out += "\n### `\(b.name)`\n\n    \(b.signature)\n\n\(b.summary)\n\n    \(b.example)\n"
+                out += "\n### `\(b.name)`\n\n    \(b.signature)\n\n\(b.summary)\n\n    \(b.example)\n\nMore: \(b.link)\n"
             }
         }
         return out

@@ -17,14 +17,13 @@ enum ModelBuiltins {
             name: "model",
             parameters: [.init("data"), .init("dim", default: 128), .init("layers", default: 4), .init("heads", default: 4),
                          .init("seed", default: 0), .init("mlp", default: .null), .init("max_length", default: 512),
-                         .init("number_digits", default: 1), .init("reversed_numbers", default: false)],
+                         .init("number_digits", default: 1), .init("reversed_numbers", default: true)],
             summary: "A fresh Llama-style decoder (RMSNorm, rotary positions, SwiGLU, tied head) whose tokenizer is "
-                + "built from `data` (numbers split into digits, latent-reasoning tokens added). "
-                + "`mlp` sets the MLP width (default 8/3·dim rounded up to 32), `max_length` the longest sequence. "
-                + "`number_digits: 3` reads every number of up to three digits as one token, as Llama 3's tokenizer "
-                + "does (the vocabulary then holds 0…999): a latent step's result is then one token, as in the "
-                + "teacher's text. `reversed_numbers: true` reads every number least significant digit first (`729` "
-                + "as the tokens 9 2 7; decoding turns it back), the order in which small transformers carry digits best.",
+                + "built from `data`, with the latent-reasoning tokens added; `mlp` sets the MLP width (default 8/3·dim rounded "
+                + "up to 32), `max_length` the longest sequence. "
+                + "Numbers are read least significant digit first (`729` as the tokens 9 2 7; decoding turns it back), the "
+                + "reading of the best measured recipe (2026-12-05); `reversed_numbers: false` is the paper's. "
+                + "`number_digits: 3` reads every number of up to three digits as one token, as Llama 3's tokenizer does.",
             example: "m = model(parts.train, dim: 128, layers: 4, heads: 4)",
             category: category
         ) { args, _ in
@@ -56,7 +55,7 @@ enum ModelBuiltins {
             var origin = "model(data, dim: \(dim), layers: \(layers), heads: \(heads), seed: \(seed)"
             if let mlp { origin += ", mlp: \(mlp)" }
             if numberDigits > 1 { origin += ", number_digits: \(numberDigits)" }
-            if reversedNumbers { origin += ", reversed_numbers: true" }
+            if !reversedNumbers { origin += ", reversed_numbers: false" }
             origin += ")"
             return .object(ModelObject(model: network, tokenizer: tokenizer, origin: origin))
         }

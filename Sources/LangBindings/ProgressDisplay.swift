@@ -45,11 +45,10 @@ final class ProgressDisplay {
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    /// Shows `done` of `total` units with the latest metrics and, in HTML, a curve of `curve`;
-    /// `phase` (work before the first unit, e.g. "preparing teacher targets 4,000/18,000") replaces the
-    /// count. Skipped when the previous update is less than ``minimumInterval`` old (the first
+    /// Shows `done` of `total` units with the latest metrics and, in HTML, a curve of `curve`.
+    /// Skipped when the previous update is less than ``minimumInterval`` old (the first
     /// update always goes out).
-    func update(done: Int, total newTotal: Int? = nil, metrics: [(String, Double)], curve: [Double] = [], phase: String? = nil) {
+    func update(done: Int, total newTotal: Int? = nil, metrics: [(String, Double)], curve: [Double] = []) {
         if let newTotal { total = max(0, newTotal) }
         let now = clock.now
         if let last = lastUpdate {
@@ -58,7 +57,7 @@ final class ProgressDisplay {
             if seconds < Self.minimumInterval { return }
         }
         lastUpdate = now
-        context.emit(.updateDisplay(bundle(done: done, metrics: metrics, curve: curve, phase: phase), id: id))
+        context.emit(.updateDisplay(bundle(done: done, metrics: metrics, curve: curve), id: id))
     }
 
     /// Replaces the display with its final form: one text line (the status and the first line of
@@ -74,7 +73,7 @@ final class ProgressDisplay {
 
     // MARK: - Rendering
 
-    private func bundle(done: Int, metrics: [(String, Double)], curve: [Double], phase: String? = nil) -> MimeBundle {
+    private func bundle(done: Int, metrics: [(String, Double)], curve: [Double]) -> MimeBundle {
         let seconds = elapsed
         var fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
         var eta = done > 0 && total > done ? seconds / Double(done) * Double(total - done) : (done >= total && total > 0 ? 0 : .nan)
@@ -85,7 +84,7 @@ final class ProgressDisplay {
         // A run that ends on its time budget may have no real step count (rl with `seconds:` and
         // no `steps:` plans Int32.max): show the steps done, not an absurd total.
         let unbounded = timeBudget != nil && total >= Int(Int32.max)
-        let counts = phase ?? (unbounded ? "\(done) \(unit)\(done == 1 ? "" : "s")" : "\(done)/\(total) \(unit)\(total == 1 ? "" : "s")")
+        let counts = unbounded ? "\(done) \(unit)\(done == 1 ? "" : "s")" : "\(done)/\(total) \(unit)\(total == 1 ? "" : "s")"
         let times = "\(Markup.duration(seconds)) elapsed, ETA \(Markup.duration(eta))"
         let figures = metrics.map { "\($0.0) \(Markup.short($0.1))" }.joined(separator: "  ")
 

@@ -7,32 +7,31 @@ import Training
 
 extension TrainingBuiltins {
     static var rl: Builtin {
-        Builtin(
+        let adaptive = GRPORecipe.adaptive.parameters
+        return Builtin(
             name: "rl",
-            parameters: [.init("model"), .init("data"), .init("steps", default: 100), .init("prompts", default: 8),
+            parameters: [.init("model"), .init("data"), .init("recipe", default: .string(GRPORecipe.default.rawValue)),
+                         .init("max_steps", default: 100), .init("prompts", default: 8),
                          .init("group", default: 16), .init("lr", default: 1e-5), .init("kl", default: 1e-3),
-                         .init("penalty", default: 1e-4), .init("bonus", default: 0.1), .init("cutoff", default: 1.0),
-                         .init("epsilon", default: 1e-4), .init("max_new", default: 40), .init("validate", default: .null),
-                         .init("validate_every", default: 25), .init("select", default: "accuracy"), .init("head_temp", default: 1),
-                         .init("head_lr", default: 1), .init("seconds", default: .null),
+                         .init("penalty", default: .number(adaptive.reward.penalty)), .init("bonus", default: 0.1),
+                         .init("cutoff", default: .number(adaptive.reward.cutoff)), .init("max_new", default: 40),
+                         .init("validate", default: .null), .init("validate_every", default: 25), .init("select", default: "accuracy"),
+                         .init("head_temp", default: .number(adaptive.sampling.headTemperature)),
+                         .init("head_lr", default: .number(adaptive.headLearningRateFactor)), .init("seconds", default: .null),
                          .init("warmup", default: 10), .init("seed", default: 0)],
-            summary: "GRPO on the stop decisions and answer tokens of a latent model, in place (the paper's stage 2): per step "
-                + "`prompts` questions × `group` completions sampled at temperature 1 (`head_temp` divides the two stop-head "
-                + "logits: above 1 explores lengths; `head_lr` multiplies the learning rate of the two stop-head rows), `max_new` "
-                + "answer tokens at most and 16 latent steps. Reward −1 malformed, "
-                + "+1 correct, and on correct samples a length term: −`penalty`·(L − mean)/range in groups whose share of correct "
-                + "samples reaches `cutoff`, +`bonus`·(L − mean)/range in the others (L = latent steps + 2). Advantages "
-                + "(r − mean)/(std + `epsilon`), k3 KL to the starting model times `kl`, AdamW with warm-up and cosine. "
-                + "Greedy validation every `validate_every` steps on `validate` (a dataset; by default the last 10 % of `data`, "
-                + "at most 200, held out of the prompts; false: none); the best validated weights are restored at the end: "
-                + "select: \"accuracy\" keeps the most accurate (ties: shorter), \"shortest\" the shortest whose accuracy is at "
-                + "least the starting model's minus one standard error √(p(1−p)/n) (metric selection_floor). Metrics: reward, "
-                + "accuracy, length, kl, stop_entropy, val_accuracy, val_length, best_step. The model needs latent reasoning (distill first). Returns a run.",
-            signature: "rl(model, data, steps: 100, prompts: 8, group: 16, lr: 1e-5, kl: 1e-3, penalty: 1e-4, bonus: 0.1, "
-                + "cutoff: 1.0, epsilon: 1e-4, max_new: 40, validate: nil, validate_every: 25, select: \"accuracy\", head_temp: 1, "
-                + "head_lr: 1, seconds: nil, warmup: 10, seed: 0)",
-            example: "r = rl(m, arith(n: 3000, seed: 2), steps: 300)",
-            category: category
+            summary: "GRPO on the stop decisions and answer tokens of a distilled latent model, in place: per step `prompts` "
+                + "questions × `group` completions, reward +1 correct, −1 malformed, and on correct samples a length term "
+                + "(−`penalty` in groups whose share of correct samples reaches `cutoff`, +`bonus` in the others), a KL term "
+                + "`kl` to the starting model. "
+                + "`head_temp` divides the stop head's logits when sampling and `head_lr` multiplies its learning rate; "
+                + "greedy validation every `validate_every` steps on `validate` (default: the last 10 % of `data`, at most "
+                + "200; false: none) keeps the best weights, by accuracy or, with `select: \"shortest\"`, the shortest within "
+                + "one standard error of the start. "
+                + "`recipe` sets `penalty`, `cutoff`, `head_temp` and `head_lr`, an argument given overriding it: "
+                + GRPORecipe.allCases.map { "\"\($0.rawValue)\" (\($0.figure))" }.joined(separator: ", ")
+                + "; it returns a run.",
+            example: "r = rl(m, arith(n: 3000, seed: 2), max_steps: 300)",
+            category: category, link: "docs/method.md", renamedLabels: renamed
         ) { args, context in
             let model = try ModelBuiltins.model(args)
             let data = try DataBuiltins.dataset(args, "data")
@@ -40,7 +39,12 @@ extension TrainingBuiltins {
                 throw args.valueError("model", "has no latent reasoning yet: train it with distill first (or load a model saved after distill)")
             }
             let parameters = try rlParameters(args, data: data)
-            var driver = TrainingDriver(kind: "rl", model: model, settings: settings(args), context: context)
+            var shown = settings(args)
+            shown["penalty"] = .number(parameters.reward.penalty)
+            shown["cutoff"] = .number(parameters.reward.cutoff)
+            shown["head_temp"] = .number(parameters.sampling.headTemperature)
+            shown["head_lr"] = .number(parameters.headLearningRateFactor)
+            var driver = TrainingDriver(kind: "rl", model: model, settings: shown, context: context)
             driver.timeBudget = parameters.timeBudget
             return try driver.run { onEvent in
                 // A GRPO step takes seconds: the interrupt is also checked inside it (the step in
@@ -54,29 +58,34 @@ extension TrainingBuiltins {
 
     /// The trainer's parameters from the call's labels, each checked with a message naming it.
     static func rlParameters(_ args: Arguments, data: DatasetObject) throws -> GRPOTrainer.Parameters {
-        var p = GRPOTrainer.Parameters()
+        let name = try args.string("recipe")
+        guard let recipe = GRPORecipe(rawValue: name) else {
+            throw args.valueError("recipe", "must be " + GRPORecipe.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+                + ", got \"\(name)\"")
+        }
+        var p = recipe.parameters
         let length = try RunLength(args, data: data)
-        (p.timeBudget, p.warmupSteps, p.seed) = (length.timeBudget, length.warmupSteps, length.seed)
-        switch (length.maximumSteps, length.timeBudget) {
-        case (let steps?, _): p.steps = steps
-        case (nil, .some): p.steps = Int(Int32.max)
-        case (nil, nil): throw args.valueError("steps", "is nil and no 'seconds' is given: rl needs a step count or a time budget")
+        (p.timeBudget, p.optimizer.warmupSteps, p.seed) = (length.timeBudget, length.warmupSteps, length.seed)
+        p.maximumSteps = length.maximumSteps
+        if length.maximumSteps == nil, length.timeBudget == nil {
+            throw args.valueError("max_steps", "is nil and no 'seconds' is given: rl needs a step count or a time budget")
         }
         p.prompts = try ModelBuiltins.positive(args, "prompts")
         p.group = try ModelBuiltins.positive(args, "group")
         guard p.group >= 2 else { throw args.valueError("group", "must be at least 2 (advantages compare the samples of one prompt), got \(p.group)") }
-        p.learningRate = try positiveNumber(args, "lr")
+        p.optimizer.learningRate = try positiveNumber(args, "lr")
         p.beta = try nonNegative(args, "kl")
-        p.reward.penalty = try nonNegative(args, "penalty")
+        if args.isGiven("penalty") { p.reward.penalty = try nonNegative(args, "penalty") }
         p.reward.bonus = try nonNegative(args, "bonus")
-        p.reward.cutoff = try args.number("cutoff")
-        guard (0...1).contains(p.reward.cutoff) else {
-            throw args.valueError("cutoff", "must be a share of correct samples from 0 to 1, got \(Markup.number(p.reward.cutoff))")
+        if args.isGiven("cutoff") {
+            p.reward.cutoff = try args.number("cutoff")
+            guard (0...1).contains(p.reward.cutoff) else {
+                throw args.valueError("cutoff", "must be a share of correct samples from 0 to 1, got \(Markup.number(p.reward.cutoff))")
+            }
         }
-        p.epsilon = try nonNegative(args, "epsilon")
         p.sampling.maximumAnswerTokens = try ModelBuiltins.positive(args, "max_new")
-        p.sampling.headTemperature = try positiveNumber(args, "head_temp")
-        p.headLearningRateFactor = try nonNegative(args, "head_lr")
+        if args.isGiven("head_temp") { p.sampling.headTemperature = try positiveNumber(args, "head_temp") }
+        if args.isGiven("head_lr") { p.headLearningRateFactor = try nonNegative(args, "head_lr") }
         p.validateEvery = try ModelBuiltins.positive(args, "validate_every")
         let rule = try args.string("select")
         guard let selection = GRPOTrainer.Selection(rawValue: rule) else {

@@ -8,14 +8,13 @@ extension InferenceBuiltins {
         Builtin(
             name: "step_lens",
             parameters: [.init("model"), .init("data"), .init("mode", default: "latent")],
-            summary: "What the latent steps carry, by step count: each problem is solved greedily with its trace and what "
-                + "its latent inputs write (the step lens of `solve`) is compared with the reference's results. Columns: "
-                + "steps (\"all\" for every problem), count, accuracy, first_exact (the first latent writes the first result "
-                + "exactly), chain_exact (every intermediate result — all but the last — is written exactly, in order; a "
-                + "1-step problem always counts), accuracy_given_chain (accuracy among those), answer_is_last_latent (the "
-                + "answer is what the last latent writes). Low chain_exact: the chain computes badly; high chain_exact with "
-                + "low accuracy_given_chain: the answer does not use it. One problem at a time (a few hundred per second on the "
-                + "benchmark's model). `mode` is \"latent\" or a forced number of latent steps.",
+            summary: "What the latent steps carry, by step count: each problem is solved greedily with its trace, and what "
+                + "its latent inputs write (the step lens of `solve`) is compared with the reference's results, one problem at "
+                + "a time. Columns: steps (\"all\" for every problem), count, accuracy, first_exact (the first latent writes the "
+                + "first result exactly), chain_exact (every intermediate result is written exactly, in order; a 1-step problem "
+                + "always counts), accuracy_given_chain (accuracy among those), answer_is_last_latent (the answer is what the "
+                + "last latent writes). Low chain_exact: the chain computes badly; high chain_exact with low "
+                + "accuracy_given_chain: the answer does not use it. `mode` is \"latent\" or a forced number of latent steps.",
             example: "step_lens(m, take(parts.test, 300))",
             category: category
         ) { args, context in

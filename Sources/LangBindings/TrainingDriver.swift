@@ -44,8 +44,6 @@ struct TrainingDriver {
                         s.metrics[key].map { (label, $0) }
                     }
                 progress?.update(done: s.step, total: s.totalSteps, metrics: shown, curve: losses)
-            case .preparing(let done, let total):
-                progress?.update(done: 0, metrics: [], phase: "preparing teacher targets \(Markup.grouped(done))/\(Markup.grouped(total))")
             case .finished(let run):
                 finished = run
             }

@@ -4,6 +4,7 @@
 // vector of the next latent position. Names follow a PyTorch nn.Sequential(Linear, GELU, Linear,
 // LayerNorm) under "latent.filter.", so index 1 (the GELU) has no tensors.
 
+import Support
 import TensorCore
 
 /// The MLP that turns a hidden state into the next latent input: Linear → GELU (exact erf) →
@@ -35,7 +36,7 @@ public final class LatentFilter {
     /// Same seed → same weights.
     public init(dimension: Int, seed: UInt64 = 0) {
         precondition(dimension > 0, "LatentFilter needs a positive dimension")
-        var rng = SeededRandom(seed: seed ^ 0x1A7E_27F1)
+        var rng = SplitMix64(seed: seed ^ 0x1A7E_27F1)
         self.dimension = dimension
         weight1 = Tensor.parameter(Tensor.xavierUniform([dimension, dimension], rng: &rng), name: Self.names[0])
         bias1 = Tensor.parameter(Tensor(zeros: [dimension]), name: Self.names[1])

@@ -15,6 +15,7 @@
 // sample does not depend on the batch size or on the other prompts.
 
 import Foundation
+import Support
 import TensorCore
 
 /// How completions are sampled.
@@ -108,14 +109,14 @@ extension LatentModel {
     }
 
     /// The random stream of completion `index`: SplitMix64 seeded by a hash of (seed, index).
-    static func stream(seed: UInt64, index: Int) -> SeededRandom {
-        var mixer = SeededRandom(seed: UInt64(index) &* 0x2545_F491_4F6C_DD1D)
-        return SeededRandom(seed: seed ^ mixer.next())
+    static func stream(seed: UInt64, index: Int) -> SplitMix64 {
+        var mixer = SplitMix64(seed: UInt64(index) &* 0x2545_F491_4F6C_DD1D)
+        return SplitMix64(seed: seed ^ mixer.next())
     }
 
     private enum Phase { case thinking, answering, done }
 
-    private func sampleBatch(_ rows: [[Int]], settings s: LatentSamplingSettings, streams: inout [SeededRandom],
+    private func sampleBatch(_ rows: [[Int]], settings s: LatentSamplingSettings, streams: inout [SplitMix64],
                              shouldStop: () -> Bool) throws -> [LatentSample] {
         let c = base.configuration
         let (v, d, b) = (c.vocabularySize, c.dimension, rows.count)
@@ -197,7 +198,7 @@ extension LatentModel {
     /// Draws a token from `softmax(row / temperature)` with `excluded` ids masked; returns it
     /// and its log-probability.
     static func sampleToken(_ row: UnsafePointer<Float>, v: Int, excluded: [Int], temperature: Double,
-                            weights: UnsafeMutablePointer<Double>, rng: inout SeededRandom) -> (Int, Double) {
+                            weights: UnsafeMutablePointer<Double>, rng: inout SplitMix64) -> (Int, Double) {
         var peak = -Double.infinity
         for j in 0..<v where !excluded.contains(j) { peak = max(peak, Double(row[j]) / temperature) }
         var total = 0.0

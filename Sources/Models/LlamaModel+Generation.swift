@@ -1,6 +1,7 @@
 // Batched generation over a preallocated key/value cache: greedy or temperature sampling.
 
 import Foundation
+import Support
 import TensorCore
 
 /// One generated continuation.
@@ -34,7 +35,7 @@ extension LlamaModel {
             throw ModelError.invalidInput("prompt \(i) is empty")
         }
         let stops = stopTokens ?? [configuration.eosTokenID]
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var results = [Generation](repeating: Generation(tokens: [], stopped: false), count: prompts.count)
         // Similar lengths together waste less padding; a stable order keeps runs reproducible.
         let order = prompts.indices.sorted { (prompts[$0].count, $0) < (prompts[$1].count, $1) }
@@ -52,7 +53,7 @@ extension LlamaModel {
 
     private func generateBatch(
         _ rows: [[Int]], maximumNewTokens: Int, temperature: Double, stops: Set<Int>,
-        rng: inout SeededRandom, shouldStop: () -> Bool
+        rng: inout SplitMix64, shouldStop: () -> Bool
     ) throws -> [Generation] {
         let batch = TokenBatch(rows: rows, padID: configuration.padTokenID, padding: .left)
         guard batch.length <= configuration.maximumLength else {
@@ -99,7 +100,7 @@ extension LlamaModel {
 
     /// A draw from `softmax(row / temperature)`.
     static func sample(_ row: UnsafePointer<Float>, count: Int, temperature: Double,
-                       rng: inout SeededRandom) -> Int {
+                       rng: inout SplitMix64) -> Int {
         var m = -Double.infinity
         for j in 0..<count { m = max(m, Double(row[j])) }
         var weights = [Double](repeating: 0, count: count)

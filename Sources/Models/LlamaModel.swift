@@ -6,6 +6,7 @@
 //                   h = h + down(silu(gate(n2(h))) ⊙ up(n2(h)))
 //   logits = norm(h) · embedᵀ
 
+import Support
 import TensorCore
 
 /// The weights of one transformer block (all `[out, in]`, Hugging Face layout).
@@ -57,7 +58,7 @@ public final class LlamaModel {
     /// - Throws: ``ModelError/invalidConfiguration(_:)``.
     public convenience init(configuration: LlamaConfiguration, seed: UInt64 = 0) throws {
         try configuration.validate()
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let (v, d, f) = (configuration.vocabularySize, configuration.dimension, configuration.mlpHiddenSize)
         let std: Float = 0.02
         let residualStd = std / Float(2 * configuration.layers).squareRoot()

@@ -14,6 +14,7 @@ import Darwin
 @preconcurrency import CEdit
 import Foundation
 import Lang
+import Support
 
 /// The completion source of the active `EditLineReader` (see the file comment).
 nonisolated(unsafe) private var activeCompleter: ((String, Int) -> Completion)?

@@ -2,6 +2,7 @@
 // (so the REPL can be scripted through a pipe).
 
 import Foundation
+import Support
 
 /// A source of input lines.
 public protocol LineReader: AnyObject {

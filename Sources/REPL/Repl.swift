@@ -9,6 +9,7 @@ import Darwin
 #endif
 import Foundation
 import Lang
+import Support
 
 /// The interactive read–eval–print loop over one session.
 public final class Repl {
@@ -92,7 +93,7 @@ public final class Repl {
 
     /// Runs one entry and shows its output, result and error.
     public func execute(_ code: String) {
-        let watcher = InterruptWatcher(session.interruption)
+        let watcher = InterruptWatcher { [interruption = session.interruption] _ in interruption.request() }
         let outcome = session.execute(code, host: renderer)
         watcher.stop()
         renderer.finish(outcome, showResult: true)

@@ -3,6 +3,7 @@
 
 import Foundation
 import Lang
+import Support
 
 /// Runs scripts on the process's standard streams.
 public enum ScriptRunner {
@@ -23,7 +24,7 @@ public enum ScriptRunner {
             return line
         }
         let renderer = TextRenderer(output: output, plots: plots, input: input)
-        let watcher = InterruptWatcher(session.interruption)
+        let watcher = InterruptWatcher { [interruption = session.interruption] _ in interruption.request() }
         let outcome = session.execute(code, host: renderer)
         watcher.stop()
         renderer.finish(outcome, showResult: false)

@@ -7,6 +7,8 @@
 // (L(x+ε) − L(x−ε)) / 2ε per input element. Forward values are Float32, so with ε ≈ 1e-2 the
 // expected agreement is about 1e-3 relative for smooth functions.
 
+import Support
+
 /// The outcome of ``GradCheck/check(_:epsilon:absoluteTolerance:relativeTolerance:seed:_:)``.
 public struct GradCheckReport: CustomStringConvertible, Sendable {
     /// Largest |analytic − numeric| over all checked elements.
@@ -52,7 +54,7 @@ public enum GradCheck {
             x.zeroGrad(release: true)
         }
         let y = function()
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let projection = Tensor.randomNormal(y.shape, rng: &rng)
         precondition(y.requiresGrad, "GradCheck: the function output does not depend on the inputs")
         y.backward(gradient: projection)

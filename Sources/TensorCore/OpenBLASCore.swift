@@ -2,7 +2,7 @@
 // CPU does not know its model and falls back to its oldest x86-64 kernels ("Prescott": SSE3,
 // no AVX): Debian 12's OpenBLAS 0.3.21 does that on Intel's Emerald Rapids (family 6, model
 // 207), where the engine's small backward products then ran about a quarter slower
-// (BENCHMARKS.md, twenty-fourth session). The choice can only be changed before the library
+// (measured 2026-12-05). The choice can only be changed before the library
 // loads, through OPENBLAS_CORETYPE, so the command-line tool re-executes itself with it set
 // (CLI/OpenBLASRetune.swift); this file holds the decision, which tests can check.
 

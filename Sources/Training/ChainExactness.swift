@@ -3,20 +3,12 @@
 // exactly" when, teacher-forced, the argmax at every position of the step text is the target —
 // then greedy decoding from that vector writes the step text, as the step lens (`step_lens`)
 // does at evaluation. An example's chain is exact when every latent input supervised for it
-// decodes exactly.
-//
-// `distill(…, gate_answer: true)` trains the answer text (its cross-entropy and the
-// distillation term at the answer anchor) only on rows with an exact chain, so the answer learns
-// to read the numbers the latents hold, instead of learning, from rows whose latents are wrong,
-// to guess the answer around them.
+// decodes exactly. The run's `chain_exact` metric is this fraction.
 
 import Models
 import TensorCore
 
 struct ChainExactness {
-    /// Examples 0..<batchSize whose supervised latents all decode exactly (examples without a
-    /// supervised step count as exact: nothing in their latents is wrong).
-    let exactExamples: [Int]
     /// Exact chains among the examples with at least one supervised step; nil when none has one.
     let fraction: Double?
 
@@ -30,7 +22,6 @@ struct ChainExactness {
             supervised[example] = true
             if !ok { wrong[example] = true }
         }
-        exactExamples = (0..<batchSize).filter { !wrong[$0] }
         let count = supervised.filter { $0 }.count
         fraction = count == 0 ? nil : Double((0..<batchSize).filter { supervised[$0] && !wrong[$0] }.count) / Double(count)
     }

@@ -28,13 +28,9 @@ public struct DistillationExample: Sendable, Equatable {
     /// The tokens of each reasoning step (``Example/stepTexts``): the targets of step-level
     /// supervision.
     public var stepTokens: [[Int]]
-    /// When the student writes its later steps as text (a curriculum stage or a mixed row), the
-    /// number of steps its latents stand for; nil when they stand for all of them.
+    /// When the student writes its later steps as text (a curriculum stage), the number of
+    /// steps its latents stand for; nil when they stand for all of them.
     public var latentStepLimit: Int?
-    /// For each reasoning step written in the teacher text (all but the last with
-    /// `dropLastStep`), the teacher position whose next token is the step's first result digit:
-    /// where the teacher computes that result. Empty when the steps cannot be found in the text.
-    public var teacherStepAnchors: [Int]
 
     /// Tokenizes `example` with `latentCount` latent steps; the teacher drops the last CoT step
     /// when `dropLastStep`.
@@ -47,29 +43,6 @@ public struct DistillationExample: Sendable, Equatable {
         stepCount = example.stepCount
         stepTokens = example.stepTexts.map { tokenizer.encode($0) }
         latentStepLimit = writtenFrom < example.stepCount ? max(0, writtenFrom) : nil
-        teacherStepAnchors = Self.stepAnchors(teacher, steps: stepTokens, tokenizer: tokenizer)
-    }
-
-    /// Finds each step's tokens in order after the prompt; the anchor is the position before the
-    /// first digit after the step's last `=` (or its first digit, for a results-only step).
-    static func stepAnchors(_ teacher: EncodedSequence, steps: [[Int]], tokenizer: Tokenizer) -> [Int] {
-        let ids = teacher.ids
-        let equals = tokenizer.id(of: "=")
-        func isDigit(_ id: Int) -> Bool {
-            guard let token = tokenizer.token(of: id), token.unicodeScalars.count == 1 else { return false }
-            return PreTokenizer.isDigit(token.unicodeScalars.first!)
-        }
-        var anchors: [Int] = [], from = teacher.promptCount
-        for step in steps where !step.isEmpty {
-            guard from + step.count <= teacher.answerAnchor,
-                  let start = (from...(teacher.answerAnchor - step.count)).first(where: { Array(ids[$0..<($0 + step.count)]) == step })
-            else { break }
-            let afterEquals = step.lastIndex { $0 == equals }.map { $0 + 1 } ?? 0
-            guard let digit = step[afterEquals...].firstIndex(where: isDigit), start + digit > 0 else { break }
-            anchors.append(start + digit - 1)
-            from = start + step.count
-        }
-        return anchors
     }
 }
 
@@ -82,24 +55,16 @@ public struct DistillationBatch {
     public let tail: TokenBatch
     public let tailTargets: [Int]
     public let tailAnchors: [Int]
-    /// Step-level supervision: row `i` decodes the step text `stepTokens.rows[i]` from the latent
-    /// input vector at flat index `stepRows[i]` = (k − 1)·size + example of latent step k
-    /// (k = 1…n, step min(k, steps)). `stepTargets`: one target per row for the latent position,
-    /// then the row-major targets of `stepTokens`. Nil without `stepSupervision` or when no row
-    /// has a step.
+    /// Step-level supervision: row `i` decodes the text `stepTokens.rows[i]` (a step, or a run
+    /// of the written chain's tokens: ``StepAlignment``) from the latent input vector at flat
+    /// index `stepRows[i]` = k·size + example of 0-based latent step k. `stepTargets`: one target
+    /// per row for the latent position, then the row-major targets of `stepTokens`. Nil without
+    /// `stepSupervision` or when no row has a step.
     public let stepTokens: TokenBatch?
     public let stepRows: [Int]
     public let stepTargets: [Int]
-    /// Per-step hidden-state alignment (built with `stepSupervision`): pairs of a teacher
-    /// position of row `example` (``DistillationExample/teacherStepAnchors``) and the student
-    /// pass that produces the latent input decoding that step — `pass` −1 is the `<START>` chunk
-    /// (row b), pass k ≥ 0 is latent chunk k (row b).
-    public let stepAnchors: [(position: Int, pass: Int, example: Int)]
     /// The layout of the loss's passes: one prefix pass shared by the teacher and the student.
     public let shared: SharedPrefix
-    /// Frozen distillation targets (FrozenTeacher): per row, every block's teacher state at the
-    /// answer anchor. When set, the loss distils toward these instead of the live teacher pass.
-    public var answerTargets: [[Float]]? = nil
     public let padID: Int
     public var size: Int { shared.prefix.batchSize }
     /// Tokens the teacher text feeds, and those it predicts.
@@ -129,24 +94,17 @@ public struct DistillationBatch {
         for (b, row) in tails.enumerated() { for i in 0..<(row.count - 1) { tt[b * t + i] = row[i + 1] } }
         tailTargets = tt
         tailAnchors = examples.enumerated().map { $0 * t + ($1.student.answerAnchor - $1.student.latentPositions!.upperBound) }
-        var anchors: [(position: Int, pass: Int, example: Int)] = []
         var rows: [Int] = [], texts: [[Int]] = []
         // The steps each row's latents stand for, once per row rather than once per latent.
         let placed = examples.map { e in e.latentStepLimit.map { alignment.placed(e.stepTokens, standingFor: $0) } ?? e.stepTokens }
         for k in 0..<(stepSupervision ? n : 0) {
             for (b, e) in examples.enumerated() where e.stepCount > 0 {
-                let steps = placed[b]
-                guard !steps.isEmpty, let (text, step) = alignment.target(latent: k, of: n, steps: steps) else { continue }
-                if let step, step < e.teacherStepAnchors.count, k == 0 || alignment.step(latent: k - 1, of: n, steps: steps.count) != step {
-                    anchors.append((e.teacherStepAnchors[step], k - 1, b))
-                }
-                guard !text.isEmpty else { continue }
+                guard let text = alignment.target(latent: k, of: n, steps: placed[b]), !text.isEmpty else { continue }
                 rows.append(k * examples.count + b)
                 texts.append(text)
             }
         }
         stepRows = rows
-        stepAnchors = anchors
         if texts.isEmpty {
             (stepTokens, stepTargets) = (nil, [])
         } else {
@@ -161,75 +119,46 @@ public struct DistillationBatch {
 
 /// The parts of one batch's loss.
 public struct DistillationLoss {
-    /// `teacherWeight·CE_T + studentWeight·CE_S + distillWeight·D` with its graph.
+    /// `CE_T + CE_S + distillWeight·D + stepWeight·CE_steps` with its graph.
     public let total: Tensor
     public let teacherCE: Double
     public let studentCE: Double
     public let distillation: Double
     /// Cross-entropy of decoding each latent step's reasoning step (0 unless `stepWeight` > 0).
     public let stepCE: Double
-    /// Per-step hidden-state distance (0 unless `stepDistillWeight` > 0).
-    public let stepDistillation: Double
     /// Mean norm of the latent input vector at each step 1…n (averaged over rows).
     public let latentNorms: [Double]
     /// Of the rows with supervised steps, the fraction whose latents decode every one of them
     /// exactly (ChainExactness; nil without step supervision).
     public let chainExact: Double?
-    /// Rows the answer's cross-entropy and distillation term were computed on (all, unless
-    /// `gateAnswer`).
-    public let answerRows: Int
 
     /// Runs the teacher and student passes of `batch` through `model`.
     public static func compute(
-        model: LatentModel, batch: DistillationBatch, distillWeight: Float = 20,
-        teacherWeight: Float = 1, studentWeight: Float = 1, stepWeight: Float = 0, stepDistillWeight: Float = 0,
-        gateAnswer: Bool = false, distillFinal: Bool = true
+        model: LatentModel, batch: DistillationBatch, distillWeight: Float = 20, stepWeight: Float = 0
     ) throws -> DistillationLoss {
         let base = model.base
         let (d, v) = (base.configuration.dimension, base.configuration.vocabularySize)
         let b = batch.size
-        // Per-step alignment pairs, grouped by student pass (−1: the `<START>` chunk).
-        let aligned = stepDistillWeight > 0 ? batch.stepAnchors.sorted { ($0.pass, $0.example) < ($1.pass, $1.example) } : []
-        func studentRows(pass: Int, width: Int, last: Int) -> [Int]? {
-            let rows = aligned.filter { $0.pass == pass }.map { $0.example * width + last }
-            return rows.isEmpty ? nil : rows
-        }
         // One pass over the shared prefix `<bos> Question: q` (SharedPrefix); its last column
         // predicts the teacher's first CoT token and the student's <START>.
         let shared = batch.shared
         let cache = KeyValueCache(for: base, batchSize: b, starts: shared.prefix.starts)
-        let frozen = batch.answerTargets.map { FrozenTeacher.tensors($0, dimension: d) }
-        let runTeacher = teacherWeight > 0 || (distillWeight > 0 && frozen == nil) || !aligned.isEmpty
-        // Teacher positions whose states are needed: the answer anchors (unless frozen), then the
-        // step anchors.
-        let teacherPositions = (frozen == nil ? batch.answerAnchors.enumerated().map { (row: $0, position: $1) } : [])
-            + aligned.map { (row: $0.example, position: $0.position) }
-        let stateRows = runTeacher && !teacherPositions.isEmpty ? shared.stateRows(teacherPositions) : (rest: [], prefix: [], order: [])
+        let stateRows = shared.stateRows(batch.answerAnchors.enumerated().map { (row: $0, position: $1) })
         let prefixOut = try base.forward(shared.prefix, cache: cache, hiddenRows: stateRows.prefix.isEmpty ? nil : stateRows.prefix,
                                          lastPositionOnly: true)
         let prefixLogits = model.maskedLogits(prefixOut.logits, binary: [Bool](repeating: false, count: b)).reshaped([b, v])
-        // Teacher pass: the CoT after the prefix, over a copy of the prefix's cache; skipped when
-        // neither its cross-entropy nor its states are used.
-        var ceT = Tensor(scalar: 0)
-        var teacherStates: [Tensor] = []
-        if runTeacher {
-            let rest = shared.teacherRest
-            let active = shared.teacherRestTargets.indices.filter { shared.teacherRestTargets[$0] != ModelOps.ignoredTarget }
-            let out = try base.forward(rest, cache: cache.repeating(rows: Array(0..<b)),
-                                       hiddenRows: teacherPositions.isEmpty ? nil : stateRows.rest, logitRows: active)
-            let logits = model.maskedLogits(out.logits, binary: [Bool](repeating: false, count: active.count))
-            ceT = ModelOps.crossEntropy(logits: concat([prefixLogits, logits], axis: 0),
+        // Teacher pass: the CoT after the prefix, over a copy of the prefix's cache.
+        let rest = shared.teacherRest
+        let active = shared.teacherRestTargets.indices.filter { shared.teacherRestTargets[$0] != ModelOps.ignoredTarget }
+        let teacherOut = try base.forward(rest, cache: cache.repeating(rows: Array(0..<b)), hiddenRows: stateRows.rest, logitRows: active)
+        let teacherLogits = model.maskedLogits(teacherOut.logits, binary: [Bool](repeating: false, count: active.count))
+        let ceT = ModelOps.crossEntropy(logits: concat([prefixLogits, teacherLogits], axis: 0),
                                         targets: shared.teacherFirstTargets + active.map { shared.teacherRestTargets[$0] })
-            if !teacherPositions.isEmpty {
-                teacherStates = SharedPrefix.teacherStates(rest: out.layerStates, prefix: prefixOut.layerStates, order: stateRows.order)
-            }
-        }
-        if let frozen { teacherStates = frozen }
+        let teacherStates = SharedPrefix.teacherStates(rest: teacherOut.layerStates, prefix: prefixOut.layerStates, order: stateRows.order)
         // Student pass: <START>, the latent steps and the answer, chunked through the prefix's
         // differentiable cache.
         let startOut = try base.forward(TokenBatch(rows: [[Int]](repeating: [model.tokens.start], count: b), padID: batch.padID),
-                                        cache: cache, hiddenRows: studentRows(pass: -1, width: 1, last: 0))
-        var alignedStates = startOut.layerStates.map { [$0] }
+                                        cache: cache)
         var logitParts = [prefixLogits, model.maskedLogits(startOut.logits, binary: [Bool](repeating: true, count: b)).reshaped([b, v])]
         var targets = [Int](repeating: model.tokens.start, count: b)
             + [Int](repeating: batch.latentCount > 0 ? model.tokens.continue : model.tokens.stop, count: b)
@@ -240,18 +169,11 @@ public struct DistillationLoss {
             let x = model.filter(h)
             latentInputs.append(x)
             norms.append(rowNormMean(x, d))
-            let out = try base.forward(embeddings: x.reshaped([b, 1, d]), starts: cache.starts, cache: cache,
-                                       hiddenRows: studentRows(pass: k, width: 1, last: 0))
-            for (l, state) in out.layerStates.enumerated() {
-                if alignedStates.count <= l { alignedStates.append([]) }
-                alignedStates[l].append(state)
-            }
+            let out = try base.forward(embeddings: x.reshaped([b, 1, d]), starts: cache.starts, cache: cache)
             logitParts.append(model.maskedLogits(out.logits, binary: [Bool](repeating: true, count: b)).reshaped([b, v]))
             targets += [Int](repeating: k + 1 < batch.latentCount ? model.tokens.continue : model.tokens.stop, count: b)
             h = out.hidden.reshaped([b, d])
         }
-        // Step-level supervision, before the answer: with `gateAnswer` its per-row exactness
-        // decides which rows the answer is trained on.
         var stepTerm: Tensor? = nil
         var chain = ChainExactness(rows: [], exact: [], batchSize: b)
         if stepWeight > 0, let steps = batch.stepTokens {
@@ -260,41 +182,23 @@ public struct DistillationLoss {
             stepTerm = ce
             chain = ChainExactness(rows: batch.stepRows, exact: exact, batchSize: b)
         }
-        let answerRows = gateAnswer ? chain.exactExamples : Array(0..<b)
-        let t = batch.tail.length
-        let tailActive = answerRows.flatMap { row in (row * t..<(row + 1) * t).filter { batch.tailTargets[$0] != ModelOps.ignoredTarget } }
+        let tailActive = batch.tailTargets.indices.filter { batch.tailTargets[$0] != ModelOps.ignoredTarget }
         let tailOut = try base.forward(batch.tail, cache: cache, hiddenRows: batch.tailAnchors, logitRows: tailActive)
         if !tailActive.isEmpty {
             logitParts.append(model.maskedLogits(tailOut.logits, binary: [Bool](repeating: false, count: tailActive.count)))
             targets += tailActive.map { batch.tailTargets[$0] }
         }
         let ceS = ModelOps.crossEntropy(logits: concat(logitParts, axis: 0), targets: targets)
-        // Distillation at the answer anchor, every block (the teacher's first b state rows), on
-        // the answer's rows.
-        let allRows = answerRows.count == b
-        let answerStates = aligned.isEmpty && allRows ? teacherStates : teacherStates.map { ModelOps.gatherRows($0, rows: answerRows) }
-        let studentStates = allRows ? tailOut.layerStates : tailOut.layerStates.map { ModelOps.gatherRows($0, rows: answerRows) }
-        // Without `distillFinal` the last entry — the final normed state, the input of the first
-        // answer token's logits — is left out: only the residual streams between blocks are matched.
-        let kept = distillFinal ? studentStates.count : studentStates.count - 1
-        let dist = answerRows.isEmpty || kept < 1 ? Tensor(scalar: 0)
-            : layerDistance(Array(studentStates.prefix(kept)), Array(answerStates.prefix(kept)))
-        var total = ceT * teacherWeight + ceS * studentWeight + dist * distillWeight
-        var stepDistill = 0.0
-        if !aligned.isEmpty {
-            let rows = Array(b..<(b + aligned.count))
-            let term = layerDistance(alignedStates.map { concat($0, axis: 0) }, teacherStates.map { ModelOps.gatherRows($0, rows: rows) })
-            total = total + term * stepDistillWeight
-            stepDistill = Double(term.item)
-        }
+        // Distillation at the answer anchor, every block and the final normed state.
+        let dist = layerDistance(tailOut.layerStates, teacherStates)
+        var total = ceT + ceS + dist * distillWeight
         var stepCE = 0.0
         if let ce = stepTerm {
             total = total + ce * stepWeight
             stepCE = Double(ce.item)
         }
         return DistillationLoss(total: total, teacherCE: Double(ceT.item), studentCE: Double(ceS.item),
-                                distillation: Double(dist.item), stepCE: stepCE, stepDistillation: stepDistill, latentNorms: norms,
-                                chainExact: chain.fraction, answerRows: answerRows.count)
+                                distillation: Double(dist.item), stepCE: stepCE, latentNorms: norms, chainExact: chain.fraction)
     }
 
     /// Mean over blocks of smooth-L1(student, target) ÷ (std(target) + 1e-8); 0 without blocks.
@@ -331,11 +235,10 @@ public struct DistillationLoss {
 
     /// The figures of a batch computed in shards: each weighted by its share of the rows.
     struct Summary {
-        let total, teacherCE, studentCE, distillation, stepCE, stepDistillation: Double
+        let total, teacherCE, studentCE, distillation, stepCE: Double
         let latentNorms: [Double]
         /// Exact-chain fraction over the shards that had supervised steps (weighted by share).
         let chainExact: Double?
-        let answerRows: Int
 
         init(_ parts: [DistillationLoss], shares: [Double]) {
             func weighted(_ value: (DistillationLoss) -> Double) -> Double {
@@ -346,13 +249,11 @@ public struct DistillationLoss {
             studentCE = weighted(\.studentCE)
             distillation = weighted(\.distillation)
             stepCE = weighted(\.stepCE)
-            stepDistillation = weighted(\.stepDistillation)
             let steps = parts.map(\.latentNorms.count).max() ?? 0
             latentNorms = (0..<steps).map { k in weighted { k < $0.latentNorms.count ? $0.latentNorms[k] : 0 } }
             let measured = zip(parts, shares).compactMap { part, share in part.chainExact.map { ($0, share) } }
             let share = measured.reduce(0) { $0 + $1.1 }
             chainExact = share > 0 ? measured.reduce(0) { $0 + $1.0 * $1.1 } / share : nil
-            answerRows = parts.reduce(0) { $0 + $1.answerRows }
         }
     }
 

@@ -1,14 +1,52 @@
 // DivergenceGuard: snapshots of the weights and optimizer moments, and the rule that decides
-// when a distillation step is rolled back (see DistillationTrainer's header).
+// when a step is rolled back. Any trainer can turn it on (its Parameters' `divergenceGuard`);
+// distillation does by default, because the paper's authors warn that latent SFT "randomly
+// diverges".
+//
+// A copy of the weights and AdamW moments is taken every `snapshotInterval` good steps. A step
+// whose loss exceeds `spikeFactor` × the median of the last `spikeWindow` applied losses of
+// batches of its kind (only once that many exist) is a spike: applied, and recorded in
+// metrics["spike_step"]. A step whose loss or gradient norm is not finite, or the
+// `spikePatience`-th spike in a row, is not applied and rolls back: the model and the optimizer
+// go back to the snapshot, the learning rate is multiplied by `learningRateBackoff`, the step
+// number is recorded in metrics["rollback_step"], and training goes on with the next batch. The
+// last `snapshotsKept` snapshots are kept, each taken only after `snapshotInterval` clean steps
+// since the last rollback; a rollback before a new snapshot exists goes one snapshot further
+// back (weights that fail again so soon are themselves past the trouble). After
+// `maximumRollbacks` rollbacks the trainer gives up with TrainingError.nonFinite. A new
+// objective (a curriculum stage) empties the window of recent losses, so spike checks restart
+// after `spikeWindow` steps.
 
-import Models
 import TensorCore
+
+/// The settings of the divergence guard (see DivergenceGuard.swift); `spikeFactor` 0 disables
+/// the spike test.
+public struct DivergenceGuardSettings: Sendable, Equatable {
+    public var snapshotInterval: Int = 50
+    /// Snapshots kept: rollbacks in a row, with no new snapshot between them, step back one
+    /// snapshot each (up to `snapshotsKept` × `snapshotInterval` good steps).
+    public var snapshotsKept: Int = 4
+    public var spikeFactor: Double = 5
+    public var spikeWindow: Int = 50
+    /// Spikes in a row that count as divergence (single spikes are applied).
+    public var spikePatience: Int = 3
+    public var learningRateBackoff: Double = 0.5
+    public var maximumRollbacks: Int = 8
+
+    public init() {}
+
+    /// Throws ``TrainingError/invalidArgument(_:)`` when a setting is unusable.
+    public func validate() throws {
+        guard snapshotInterval > 0, snapshotsKept > 0, spikeWindow > 0, spikePatience > 0, spikeFactor >= 0, maximumRollbacks >= 0,
+              learningRateBackoff > 0, learningRateBackoff <= 1 else { throw TrainingError.invalidArgument("invalid divergence-guard settings") }
+    }
+}
 
 /// Keeps the last good weights and AdamW state of a run and restores them on divergence.
 struct DivergenceGuard {
-    let model: LatentModel
+    let weights: [Tensor]
     let optimizer: AdamW
-    let parameters: DistillationTrainer.Parameters
+    let parameters: DivergenceGuardSettings
     /// Multiplies the scheduled learning rate; halved (by default) on every rollback.
     private(set) var learningRateScale: Double = 1
     private(set) var rollbacks = 0
@@ -27,11 +65,11 @@ struct DivergenceGuard {
     /// them has passed, so a snapshot never holds weights that have just failed.
     private var stepsSinceRollback: Int
 
-    init(model: LatentModel, optimizer: AdamW, parameters: DistillationTrainer.Parameters) {
-        self.model = model
+    init(weights: [Tensor], optimizer: AdamW, settings: DivergenceGuardSettings) {
+        self.weights = weights
         self.optimizer = optimizer
-        self.parameters = parameters
-        stepsSinceRollback = parameters.snapshotInterval
+        parameters = settings
+        stepsSinceRollback = settings.snapshotInterval
         snapshots = [takeSnapshot()]
     }
 
@@ -39,7 +77,7 @@ struct DivergenceGuard {
         let state = optimizer.stateTensors()
         // stateTensors shares the moments' memory: copy it.
         let moments = state.tensors.mapValues { Tensor($0.scalars, shape: $0.shape) }
-        return (model.parameters().map(\.scalars), moments, state.step, recent)
+        return (weights.map(\.scalars), moments, state.step, recent)
     }
 
     /// What the trainer does with a step whose loss is `loss`.
@@ -62,8 +100,8 @@ struct DivergenceGuard {
     /// the hard answer digits) is 5–10 times the median over all batches (mostly easy tokens of
     /// longer problems). Measured against that one median, a quarter of all batches were
     /// spikes, three came in a row every few dozen steps, and healthy runs were rolled back
-    /// eight times and stopped (BENCHMARKS.md, twenty-fifth session); the trainer passes the
-    /// batch's rounded mean step count as its kind.
+    /// eight times and stopped (measured 2026-12-05); distillation passes the batch's rounded
+    /// mean step count as its kind.
     mutating func judge(_ loss: Double, kind: Int = 0) -> Verdict {
         guard loss.isFinite else { consecutiveSpikes = 0; return .rollBack }
         let p = parameters
@@ -120,7 +158,7 @@ struct DivergenceGuard {
         newestRestored = true
         stepsSinceRollback = 0
         let snapshot = snapshots[snapshots.count - 1]
-        for (t, values) in zip(model.parameters(), snapshot.weights) {
+        for (t, values) in zip(weights, snapshot.weights) {
             values.withUnsafeBufferPointer { t.data.update(from: $0.baseAddress!, count: t.count) }
         }
         try optimizer.loadState(snapshot.moments, step: snapshot.step)

@@ -4,7 +4,8 @@
 // Per step: the next P prompts of a seeded shuffle of the training prompts, G completions each
 // sampled at temperature (seed of the step), rewards and group advantages, the loss over every
 // action with log-probabilities recomputed through the latent recurrence (policy with gradients,
-// frozen copy of the starting model without), one AdamW update (clipping, warm-up then cosine).
+// frozen copy of the starting model without), one AdamW update of the TrainingLoop (clipping,
+// warm-up then cosine).
 //
 // Validation (model selection, never the test split): greedy adaptive latent evaluation of the
 // validation set before the first step, every `validateEvery` steps and after the last one. The
@@ -18,6 +19,7 @@
 import Datasets
 import Foundation
 import Models
+import Support
 import TensorCore
 
 /// GRPO for latent models (the language's `rl`).
@@ -44,14 +46,14 @@ public enum GRPOTrainer {
         case shortest
     }
 
-    /// Settings of one run; defaults are the paper's (method.md §(d)) unless noted.
+    /// Settings of one run; `Parameters()` is the paper's recipe (method.md §(d)) unless noted;
+    /// ``GRPORecipe`` names it and the others.
     public struct Parameters: Sendable, Equatable {
-        /// Optimizer steps.
-        public var steps: Int = 100
+        /// Optimizer steps (nil: until `timeBudget` is spent).
+        public var maximumSteps: Int? = 100
         /// Prompts per step (P) and completions per prompt (G).
         public var prompts: Int = 8
         public var group: Int = 16
-        public var learningRate: Double = 1e-5
         /// KL coefficient β against the frozen starting model (0: no reference pass).
         public var beta: Double = 1e-3
         /// Penalty, bonus and cutoff of the length term.
@@ -71,15 +73,13 @@ public enum GRPOTrainer {
         public var headLearningRateFactor: Double = 1
         /// Wall-clock seconds; when set, the cosine schedule runs on time and training stops there.
         public var timeBudget: Double? = nil
-        /// Linear warm-up steps (ours: 10 of the default 100; the paper's 1,000 of 60,000).
-        public var warmupSteps: Int = 10
-        /// The cosine decays to this fraction of the peak (HF's cosine: 0).
-        public var minimumLearningRateFraction: Double = 0
-        public var weightDecay: Double = 1e-3
-        public var beta1: Double = 0.9
-        public var beta2: Double = 0.999
-        /// Global gradient-norm clipping (HF's default 1.0).
-        public var gradientClip: Double = 1.0
+        /// AdamW, warm-up (ours: 10 of the default 100 steps; the paper's 1,000 of 60,000) and a
+        /// cosine to 0 (HF's), clipping at HF's default 1.0.
+        public var optimizer = OptimizerSettings(learningRate: 1e-5, minimumLearningRateFraction: 0, warmupSteps: 10,
+                                                 weightDecay: 1e-3, beta1: 0.9, beta2: 0.999, gradientClip: 1.0)
+        /// Roll back diverging steps (DivergenceGuard.swift); off: a non-finite loss or gradient
+        /// ends the run with an error.
+        public var divergenceGuard: DivergenceGuardSettings? = nil
         public var seed: UInt64 = 0
         /// Rows per forward call when sampling and validating.
         public var batchSize: Int = 128
@@ -94,10 +94,11 @@ public enum GRPOTrainer {
         /// Throws ``TrainingError/invalidArgument(_:)`` naming the first unusable value.
         public func validate() throws {
             func bad(_ m: String) -> TrainingError { .invalidArgument(m) }
-            guard steps > 0 else { throw bad("steps must be at least 1, got \(steps)") }
+            if let m = maximumSteps, m <= 0 { throw bad("max_steps must be at least 1, got \(m)") }
+            if maximumSteps == nil, timeBudget == nil { throw bad("rl needs max_steps or seconds") }
             guard prompts > 0 else { throw bad("prompts must be at least 1, got \(prompts)") }
             guard group > 1 else { throw bad("group must be at least 2 (advantages compare samples of one prompt), got \(group)") }
-            guard learningRate.isFinite, learningRate > 0 else { throw bad("lr must be positive, got \(learningRate)") }
+            try optimizer.validate()
             guard beta.isFinite, beta >= 0 else { throw bad("kl must be 0 or more, got \(beta)") }
             guard reward.penalty.isFinite, reward.bonus.isFinite else { throw bad("penalty and bonus must be finite numbers") }
             guard (0...1).contains(reward.cutoff) else { throw bad("cutoff must be a share of correct samples in 0…1, got \(reward.cutoff)") }
@@ -106,10 +107,8 @@ public enum GRPOTrainer {
                 throw bad("head_lr must be a factor of 0 or more, got \(headLearningRateFactor)")
             }
             guard validateEvery > 0 else { throw bad("validate_every must be at least 1, got \(validateEvery)") }
-            guard warmupSteps >= 0, batchSize > 0, microBatch > 0 else { throw bad("warmup must be ≥ 0 and the batch sizes ≥ 1") }
-            guard weightDecay >= 0, gradientClip > 0, (0..<1).contains(beta1), (0..<1).contains(beta2) else {
-                throw bad("weight decay must be ≥ 0, the clip norm > 0 and the betas in [0, 1)")
-            }
+            guard batchSize > 0, microBatch > 0 else { throw bad("the batch sizes must be at least 1") }
+            try divergenceGuard?.validate()
             if let t = timeBudget, !(t > 0 && t.isFinite) { throw bad("seconds must be positive, got \(t)") }
             do { try sampling.validate() } catch { throw bad("\(error)") }
         }
@@ -186,7 +185,6 @@ public enum GRPOTrainer {
                     + "for a prompt after \(p.sampling.latentCap) latent steps and \(p.sampling.maximumAnswerTokens) answer tokens")
         }
         let reference = p.beta > 0 ? try copy(model, tokenizer: tokenizer) : nil
-        let optimizer = GRPOLoop.optimizer(for: model, parameters: p)
         let weights = model.parameters()
         // The update's chunks of completions run on weight-sharing replicas, one per thread
         // (see DataParallel); the frozen reference gets replicas too.
@@ -195,10 +193,11 @@ public enum GRPOTrainer {
             guard let reference else { return nil }
             return w == 0 ? reference : try reference.sharingWeights()
         }
-        var loop = GRPOLoop(parameters: p, weights: weights)
+        let plannedSteps = p.maximumSteps ?? Int(Int32.max)
+        let loop = TrainingLoop(weights: weights, settings: p.optimizer, plannedSteps: plannedSteps, timeBudget: p.timeBudget,
+                                divergenceGuard: p.divergenceGuard)
         var selection = BestWeights(weights: weights, rule: p.selection, examples: validation?.count ?? 1)
-        if let validation { loop.record(validationExamples: validation.count) }
-        loop.record(droppedPrompts: all.count - examples.count)
+        var validations: [(step: Int, accuracy: Double, length: Double)] = []
         func validate(step: Int) throws {
             guard let validation else { return }
             let r = try LatentEvaluator.evaluate(model: model, tokenizer: tokenizer, data: validation,
@@ -206,82 +205,81 @@ public enum GRPOTrainer {
                                                  maximumAnswerTokens: p.sampling.maximumAnswerTokens, batchSize: p.batchSize,
                                                  shouldStop: shouldStop).result
             if shouldStop() { return }  // a partial validation is not offered for selection
-            loop.record(validation: step, accuracy: r.accuracy, length: r.meanLength)
+            validations.append((step, r.accuracy, r.meanLength))
             selection.offer(step: step, accuracy: r.accuracy, length: r.meanLength)
         }
-        var stopRequested = onEvent(.started(totalSteps: p.steps, examples: examples.count)) == .stop
-        try validate(step: 0)
-        if shouldStop() { stopRequested = true }
         var order: (epoch: Int, indices: [Int]) = (-1, [])
-        var step = 0
-        while step < p.steps && !stopRequested {
-            if let budget = p.timeBudget, loop.elapsed() >= budget { break }
-            // The next P prompts of the epoch's shuffle (epochs continue across steps).
-            var chosen: [Example] = []
-            for k in 0..<p.prompts {
-                let position = step * p.prompts + k
-                let epoch = position / examples.count
-                if order.epoch != epoch {
-                    var rng = SeededRandom(seed: p.seed &+ 0x6A09_E667 &* UInt64(epoch + 1))
-                    order = (epoch, Array(examples.indices).shuffled(using: &rng))
+        let keys = ["reward", "accuracy", "length", "malformed", "kl", "stop_entropy", "at_cutoff", "sample_seconds", "update_seconds"]
+        return try loop.run(
+            examples: examples.count, series: keys + ["val_step", "val_accuracy", "val_length"],
+            onEvent: onEvent,
+            prepare: {
+                // The starting model's validation, before the first step.
+                try validate(step: 0)
+                return shouldStop()
+            },
+            step: { context in
+                // The next P prompts of the epoch's shuffle (epochs continue across steps).
+                var chosen: [Example] = []
+                for k in 0..<p.prompts {
+                    let position = context.index * p.prompts + k
+                    let epoch = position / examples.count
+                    if order.epoch != epoch {
+                        var rng = SplitMix64(seed: p.seed &+ 0x6A09_E667 &* UInt64(epoch + 1))
+                        order = (epoch, Array(examples.indices).shuffled(using: &rng))
+                    }
+                    chosen.append(examples[order.indices[position % examples.count]])
                 }
-                chosen.append(examples[order.indices[position % examples.count]])
-            }
-            let sampled = loop.elapsed()
-            let batch: GRPOBatch
-            do {
-                batch = try GRPOBatch(model: model, tokenizer: tokenizer, examples: chosen, group: p.group, sampling: p.sampling,
-                                      reward: p.reward, epsilon: p.epsilon, seed: p.seed &+ 0x3C6E_F372 &* UInt64(step + 1),
-                                      batchSize: p.batchSize, shouldStop: shouldStop)
-            } catch ModelError.interrupted {
-                optimizer.zeroGrad()  // the last applied step's gradients: a stopped run leaves none
-                stopRequested = true
-                break
-            }
-            let scored = loop.elapsed()
-            optimizer.zeroGrad()
-            if shouldStop() { stopRequested = true; break }
-            let update = try batch.accumulateGradients(parallel: parallel, references: references, beta: p.beta,
-                                                       sampling: p.sampling, rows: p.microBatch, shouldStop: shouldStop)
-            guard let (value, kl, actions) = update else {
-                optimizer.zeroGrad()  // the abandoned step's partial gradients
-                stopRequested = true
-                break
-            }
-            guard value.isFinite else {
-                optimizer.zeroGrad()
-                _ = onEvent(.finished(loop.finish(interrupted: true)))
-                throw TrainingError.nonFinite(step: step + 1, loss: value)
-            }
-            let norm = Double(clipGradientNorm(weights, maxNorm: Float(p.gradientClip)))
-            guard norm.isFinite else {
-                optimizer.zeroGrad()
-                _ = onEvent(.finished(loop.finish(interrupted: true)))
-                throw TrainingError.nonFinite(step: step + 1, loss: value)
-            }
-            let lr = loop.learningRate(step: step)
-            let head = HeadRows(model)
-            optimizer.step(learningRate: Float(lr))
-            if p.headLearningRateFactor != 1 { head.scaleUpdate(by: Float(p.headLearningRateFactor)) }
-            step += 1
-            let report = loop.record(step: step, loss: value, learningRate: lr, gradientNorm: norm, actions: actions,
-                                     figures: batch.figures, kl: kl, atCutoff: Double(batch.groupsAtCutoff) / Double(p.prompts),
-                                     sampleSeconds: scored - sampled, updateSeconds: loop.elapsed() - scored)
-            if onEvent(.step(report)) == .stop { stopRequested = true }
-            if !stopRequested && (step % p.validateEvery == 0 || step == p.steps) {
+                let sampled = context.elapsed()
+                let batch: GRPOBatch
+                do {
+                    batch = try GRPOBatch(model: model, tokenizer: tokenizer, examples: chosen, group: p.group, sampling: p.sampling,
+                                          reward: p.reward, epsilon: p.epsilon, seed: p.seed &+ 0x3C6E_F372 &* UInt64(context.index + 1),
+                                          batchSize: p.batchSize, shouldStop: shouldStop)
+                } catch ModelError.interrupted {
+                    return .abandoned
+                }
+                let scored = context.elapsed()
+                if shouldStop() { return .abandoned }
+                let update = try batch.accumulateGradients(parallel: parallel, references: references, beta: p.beta,
+                                                           sampling: p.sampling, rows: p.microBatch, shouldStop: shouldStop)
+                guard let (value, kl, actions) = update else { return .abandoned }
+                var step = TrainingLoop.Step(loss: value, tokens: actions, targetTokens: actions)
+                let head = HeadRows(model)
+                if p.headLearningRateFactor != 1 { step.afterUpdate = { head.scaleUpdate(by: Float(p.headLearningRateFactor)) } }
+                let f = batch.figures
+                step.shown = { ["reward": f.reward, "accuracy": f.accuracy, "length": f.length, "kl": kl, "stop_entropy": f.stopEntropy] }
+                step.figures = {
+                    zip(keys, [f.reward, f.accuracy, f.length, f.malformed, kl, f.stopEntropy,
+                               Double(batch.groupsAtCutoff) / Double(p.prompts), scored - sampled, context.elapsed() - scored])
+                        .map { ($0, $1) }
+                }
+                return .computed(step)
+            },
+            afterStep: { step in
+                guard step % p.validateEvery == 0 || step == plannedSteps else { return false }
                 try validate(step: step)
-                if shouldStop() { stopRequested = true }
-            }
-        }
-        let interrupted = stopRequested && step < p.steps
-        if validation != nil && !interrupted {
-            if selection.lastOffered != step { try validate(step: step) }
-            if p.keepBest { selection.restore() }
-            loop.record(best: selection)
-        }
-        let run = loop.finish(interrupted: interrupted)
-        _ = onEvent(.finished(run))
-        return run
+                return shouldStop()
+            },
+            finishing: { interrupted, steps, series in
+                if let validation {
+                    series["validation_examples"] = [Double(validation.count)]
+                    if !interrupted {
+                        if selection.lastOffered != steps { try validate(step: steps) }
+                        if p.keepBest { selection.restore() }
+                    }
+                }
+                series["dropped_prompts"] = [Double(all.count - examples.count)]
+                series["val_step"] = validations.map { Double($0.step) }
+                series["val_accuracy"] = validations.map(\.accuracy)
+                series["val_length"] = validations.map(\.length)
+                if validation != nil, !interrupted, let b = selection.best {
+                    series["best_step"] = [Double(b.step)]
+                    series["best_accuracy"] = [b.accuracy]
+                    series["best_length"] = [b.length]
+                    if let floor = selection.floor { series["selection_floor"] = [floor] }
+                }
+            })
     }
 }
 

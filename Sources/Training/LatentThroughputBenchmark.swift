@@ -17,6 +17,7 @@
 
 import Foundation
 import Models
+import Support
 import TensorCore
 
 /// Adaptive latent inference throughput at batch 1.
@@ -67,7 +68,7 @@ public enum LatentThroughputBenchmark {
         let d = o.shape.dimension
         // STOP's row := CONTINUE's row: equal stop-head logits, so adaptive inference continues to its cap.
         (base.embedding.data + tokens.stop * d).update(from: base.embedding.data + tokens.continue * d, count: d)
-        var rng = SeededRandom(seed: 0)
+        var rng = SplitMix64(seed: 0)
         let prompt = (0..<(o.promptLength - 1)).map { _ in Int.random(in: 2..<(v - 4), using: &rng) } + [tokens.start]
 
         let (seconds, median) = (BenchmarkClock.seconds, BenchmarkClock.median)

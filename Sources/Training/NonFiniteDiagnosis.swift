@@ -2,8 +2,8 @@
 //
 // When a step's loss is finite but its gradient is not, the divergence guard rolls it back, and
 // "the loss or a gradient is not finite" would say nothing about where (the late failures that
-// this was written to explain turned out to be the guard's spike rule, BENCHMARKS.md,
-// twenty-fifth session; this stays for the real case). Before it rolls back, the trainer asks
+// this was written to explain turned out to be the guard's spike rule, measured
+// 2026-12-05; this stays for the real case). Before it rolls back, the trainer asks
 // two questions: which parameters' gradients hold
 // NaN or ±inf, and — recomputing the step's shards on the calling thread with a watched backward
 // pass (``Tensor/backwardLocatingNonFinite(gradient:)``) — which op first turned a finite

@@ -3,6 +3,7 @@
 
 import Datasets
 import Models
+import Support
 import TensorCore
 
 /// One training sequence: token ids and the number of leading prompt tokens that carry no loss.
@@ -69,7 +70,7 @@ public struct SequenceBatcher: Sendable {
     /// The batches of epoch `epoch` as lists of sequence indices; depends only on `seed` and
     /// `epoch`.
     public func plan(epoch: Int, seed: UInt64) -> [[Int]] {
-        var rng = SeededRandom(seed: seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
+        var rng = SplitMix64(seed: seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
         var order = Array(sequences.indices)
         order.shuffle(using: &rng)
         var batches: [[Int]] = []

@@ -3,6 +3,7 @@
 
 import Foundation
 import Models
+import Support
 import TensorCore
 
 /// Training, forward and decoding throughput of a Llama model on random tokens.
@@ -44,7 +45,7 @@ public enum ThroughputBenchmark {
         Engine.setThreads(o.shape.threads)
         let configuration = o.shape.configuration(maximumLength: max(o.sequenceLength, 48), padTokenID: 0)
         let model = try LlamaModel(configuration: configuration, seed: 0)
-        var rng = SeededRandom(seed: 0)
+        var rng = SplitMix64(seed: 0)
         let data = (0..<(o.batchSize * (o.sequenceLength + 1))).map { _ in Int.random(in: 0..<o.shape.vocabulary, using: &rng) }
         var inputs: [Int] = [], targets: [Int] = []
         for b in 0..<o.batchSize {

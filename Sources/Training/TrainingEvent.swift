@@ -6,9 +6,6 @@ public enum TrainingEvent: Sendable {
     /// Training is about to begin: `totalSteps` optimizer steps are planned over `examples`
     /// training examples.
     case started(totalSteps: Int, examples: Int)
-    /// Work before the first step (`distill(…, frozen_teacher: true)`: the teacher's targets),
-    /// `done` of `total` examples so far. Answering `.stop` ends the run before its first step.
-    case preparing(done: Int, total: Int)
     /// One optimizer step finished and its update was applied.
     case step(TrainingStep)
     /// Training ended (normally, by a stop request, or after the last good step before an

@@ -79,23 +79,3 @@ struct DatasetTests {
     }
 }
 
-@Suite("SplitMix64")
-struct SplitMix64Tests {
-    @Test func rangesAndDeterminism() {
-        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42)
-        #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
-        var rng = SplitMix64(seed: 1)
-        var seen = Set<Int>()
-        for _ in 0..<2000 {
-            let value = rng.int(in: -3...3)
-            #expect((-3...3).contains(value))
-            seen.insert(value)
-        }
-        #expect(seen.count == 7)
-        #expect(rng.int(in: 5...5) == 5)
-        _ = rng.int(in: Int.min...Int.max)  // the full range does not trap
-        var items = Array(0..<50)
-        rng.shuffle(&items)
-        #expect(items.sorted() == Array(0..<50) && items != Array(0..<50))
-    }
-}

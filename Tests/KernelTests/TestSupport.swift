@@ -1,5 +1,6 @@
 import Kernel
 import Lang
+import Support
 import Synchronization
 
 /// Builds signed request frames the way a jupyter_client would.

@@ -23,6 +23,24 @@ import Testing
         #expect(session.ok("type(sft)") == "\"function\"")
     }
 
+    /// Builtin help reads as a reference: at most four sentences, an example and a link to a
+    /// document of the repository; `help(distill)` stays under 120 words with its recipes.
+    @Test func everyHelpIsShortWithAnExampleAndALink() throws {
+        let root = Self.docsURL.deletingLastPathComponent().deletingLastPathComponent()
+        for b in LangBindings.all + Session().builtins {
+            // Sentence ends: a stop followed by a space or the end, not inside "e.g." or a number.
+            let text = b.summary.replacingOccurrences(of: "e.g.", with: "eg").replacingOccurrences(of: "i.e.", with: "ie")
+            let sentences = text.matches(of: /[.!?][)"'`]?(\s|$)/).count
+            #expect(sentences <= 4, "\(b.name): \(sentences) sentences")
+            #expect(b.helpText.contains("Example:\n    \(b.example)") && b.helpText.hasSuffix("More: \(b.link)"), "\(b.name)")
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(b.link).path), "\(b.name): \(b.link)")
+        }
+        let distill = try #require(LangBindings.all.first { $0.name == "distill" })
+        let words = distill.helpText.split(whereSeparator: \.isWhitespace).count
+        #expect(words <= 120, "help(distill) has \(words) words")
+        #expect(distill.parameters.count <= 14)
+    }
+
     @Test func referenceFileIsUpToDate() throws {
         let reference = LangBindings.markdownReference()
         if ProcessInfo.processInfo.environment["LATENT_UPDATE_DOCS"] != nil {

@@ -32,7 +32,7 @@ import Testing
 
     @Test func distillAcceptsALatentCountThatFollowsTheChain() {
         let s = tinyModelSession()
-        s.ok("distill(m, results_only(d), latent: \"by-chain-2\", batch: 4, warmup: 1, steps: 2, step_weight: 1, step_align: \"chunks\")")
+        s.ok("distill(m, results_only(d), latent: \"by-chain-2\", batch: 4, warmup: 1, max_steps: 2, step_weight: 1, step_align: \"chunks\")")
         #expect(s.fails("distill(m, d, latent: \"by-chain-x\")", "ValueError").contains("by-chain-K"))
     }
 }

@@ -42,7 +42,7 @@ import Testing
         #expect(s.value(named: "after_cell") == nil)
         #expect(s.ok("[m.last_run.steps, m.last_run.interrupted, m.last_run.planned_steps]") == "[1, true, 8]")
         // The weights are those of exactly one completed step.
-        s.ok("sft(twin, d, epochs: 4, batch: 8, warmup: 1, steps: 1)")
+        s.ok("sft(twin, d, epochs: 4, batch: 8, warmup: 1, max_steps: 1)")
         #expect(s.ok("predict(m, \"Question: \").prob == predict(twin, \"Question: \").prob") == "true")
         #expect(s.ok("predict(m, \"Question: \").prob == before") == "false")
     }

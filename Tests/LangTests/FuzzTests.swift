@@ -1,6 +1,7 @@
 // Random and mutated programs for a bounded time: the interpreter must neither crash nor hang.
 
 import Foundation
+import Support
 import Testing
 @testable import Lang
 

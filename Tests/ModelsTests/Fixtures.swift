@@ -2,6 +2,7 @@
 
 import Datasets
 @testable import Models
+import Support
 import TensorCore
 
 enum Fixtures {
@@ -14,7 +15,7 @@ enum Fixtures {
     static func tinyModel(seed: UInt64 = 1, layers: Int = 2) throws -> LlamaModel {
         let model = try LlamaModel(configuration: tinyConfiguration(layers: layers), seed: seed)
         // Norm weights away from 1 so that their gradients are exercised too.
-        var rng = SeededRandom(seed: seed &+ 99)
+        var rng = SplitMix64(seed: seed &+ 99)
         for (name, t) in model.namedParameters() where name.hasSuffix("norm.weight") {
             for i in 0..<t.count { t.data[i] = 1 + 0.3 * rng.nextStandardNormal() }
         }

@@ -1,3 +1,4 @@
+import Support
 import Testing
 @testable import Models
 import TensorCore
@@ -6,7 +7,7 @@ import TensorCore
 /// differences are noisy, so tolerances are loose but still catch wrong formulas.
 @Suite struct GradientTests {
     func random(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return Tensor.randomNormal(shape, standardDeviation: scale, rng: &rng)
     }
 

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 @testable import Models
+import Support
 import TensorCore
 import Testing
 
@@ -23,7 +24,7 @@ import Testing
     }
 
     func random(_ shape: [Int], seed: UInt64) -> Tensor {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return Tensor.randomNormal(shape, rng: &rng)
     }
 

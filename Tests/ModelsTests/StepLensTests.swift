@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 @testable import Models
+import Support
 import TensorCore
 import Testing
 
@@ -29,7 +30,7 @@ import Testing
 
     @Test func writesWhatAGreedyRecomputationWrites() throws {
         let (model, _) = try LatentModelTests.latentModel(seed: 4, scale: 6)
-        var rng = SeededRandom(seed: 11)
+        var rng = SplitMix64(seed: 11)
         for _ in 0..<4 {
             let vector = Tensor.randomNormal([8], rng: &rng).scalars
             let lens = try model.writtenTokens(from: vector, maximumTokens: 6)

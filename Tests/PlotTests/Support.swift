@@ -1,6 +1,7 @@
 // Shared test helpers: deterministic fixture data, snapshot comparison, XML checks.
 
 import Foundation
+import Support
 import Testing
 
 #if canImport(FoundationXML)
@@ -9,22 +10,16 @@ import FoundationXML
 
 @testable import Plot
 
-/// A small deterministic generator (SplitMix64) for fixture data.
+/// Fixture data drawn from the project's generator (Support's SplitMix64).
 struct FixtureRandom {
-    private var state: UInt64
+    private var rng: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { rng.next() }
 
     /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func uniform() -> Double { rng.nextUnitDouble() }
 
     /// Standard normal (Box–Muller).
     mutating func normal() -> Double {

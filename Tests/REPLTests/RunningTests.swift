@@ -1,5 +1,6 @@
 import Foundation
 import Lang
+import Support
 import Testing
 
 @testable import REPL

@@ -4,6 +4,7 @@
 // Each must be refused with a SafeTensorsError whose message says what is wrong; none may trap.
 
 import Foundation
+import Support
 import Testing
 @testable import TensorCore
 
@@ -41,7 +42,7 @@ struct SafeTensorsRobustnessTests {
         // or are refused with a SafeTensorsError; a trap would end the test process.
         let full = sample
         let headerEnd = 8 + Int(full.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
-        var rng = SeededRandom(seed: 0xF1)
+        var rng = SplitMix64(seed: 0xF1)
         var refused = 0
         for _ in 0..<2000 {
             var d = full

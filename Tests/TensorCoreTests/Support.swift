@@ -3,18 +3,19 @@
 // safetensors bytes.
 
 import Foundation
+import Support
 import Testing
 @testable import TensorCore
 
 /// A seeded normal tensor (mean 0, std `std`).
 func randn(_ shape: [Int], seed: UInt64, std: Float = 1) -> Tensor {
-    var rng = SeededRandom(seed: seed)
+    var rng = SplitMix64(seed: seed)
     return Tensor.randomNormal(shape, standardDeviation: std, rng: &rng)
 }
 
 /// A seeded uniform tensor in [low, high).
 func randu(_ shape: [Int], seed: UInt64, low: Float, high: Float) -> Tensor {
-    var rng = SeededRandom(seed: seed)
+    var rng = SplitMix64(seed: seed)
     return Tensor.randomUniform(shape, low: low, high: high, rng: &rng)
 }
 

@@ -34,9 +34,9 @@ import Testing
         var p = SFTTrainer.Parameters()
         p.epochs = 120
         p.batchSize = 4
-        p.warmupSteps = 10
-        p.learningRate = 1e-2
-        p.minimumLearningRateFraction = 0.1
+        p.optimizer.warmupSteps = 10
+        p.optimizer.learningRate = 1e-2
+        p.optimizer.minimumLearningRateFraction = 0.1
         let run = try SFTTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p)
         #expect(run.losses.last! < 0.05, "final loss \(run.losses.last!)")
         let result = try Evaluator.evaluate(model: model, tokenizer: tokenizer, data: data, batchSize: 3)

@@ -30,7 +30,8 @@ import Testing
         let (model, tokenizer, data) = try untrained()
         var p = DistillationTrainer.Parameters()
         p.latent = .fixed(latent)
-        (p.maximumSteps, p.epochs, p.learningRate, p.batchSize, p.warmupSteps, p.spikeFactor) = (150, 100, 2e-2, 8, 10, 0)
+        (p.maximumSteps, p.epochs, p.optimizer.learningRate, p.batchSize, p.optimizer.warmupSteps) = (150, 100, 2e-2, 8, 10)
+        p.divergenceGuard?.spikeFactor = 0
         _ = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p)
         return (model, tokenizer, data)
     }
@@ -53,7 +54,7 @@ import Testing
             let before = try Self.greedy(model, tokenizer, data)
             #expect(before.accuracy == 1 && before.length == 6, "distillation should give a correct Latent-4 model: \(before)")
             var p = GRPOTrainer.Parameters()
-            (p.steps, p.prompts, p.group, p.learningRate, p.warmupSteps, p.validateEvery) = (48, 4, 8, 1e-2, 0, 8)
+            (p.maximumSteps, p.prompts, p.group, p.optimizer.learningRate, p.optimizer.warmupSteps, p.validateEvery) = (48, 4, 8, 1e-2, 0, 8)
             p.sampling.headTemperature = 4
             p.sampling.maximumAnswerTokens = 10
             p.seed = seed
@@ -138,7 +139,7 @@ import Testing
 
     @Test func sameSeedSameRunAndStopRequests() throws {
         var p = GRPOTrainer.Parameters()
-        (p.steps, p.prompts, p.group, p.learningRate, p.warmupSteps, p.validateEvery) = (2, 2, 3, 1e-3, 0, 1)
+        (p.maximumSteps, p.prompts, p.group, p.optimizer.learningRate, p.optimizer.warmupSteps, p.validateEvery) = (2, 2, 3, 1e-3, 0, 1)
         p.sampling = LatentSamplingSettings(headTemperature: 2, latentCap: 3, maximumAnswerTokens: 4)
         var results: [(TrainingRun, [Float])] = []
         for _ in 0..<2 {
@@ -150,7 +151,7 @@ import Testing
         #expect(results[0].0.metrics["length"] == results[1].0.metrics["length"])
         // A stop request after the first step: one step, interrupted, weights of that step kept.
         let (model, tokenizer, data) = try Self.untrained()
-        p.steps = 5
+        p.maximumSteps = 5
         let stopped = try GRPOTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p) { event in
             if case .step = event { return .stop }
             return .continue
@@ -163,7 +164,7 @@ import Testing
     /// model holds exactly that step's weights, and no partial gradient is left behind.
     @Test func stopCheckInsideAStepAbandonsIt() throws {
         var p = GRPOTrainer.Parameters()
-        (p.steps, p.prompts, p.group, p.learningRate, p.warmupSteps, p.validateEvery) = (5, 2, 3, 1e-3, 0, 100)
+        (p.maximumSteps, p.prompts, p.group, p.optimizer.learningRate, p.optimizer.warmupSteps, p.validateEvery) = (5, 2, 3, 1e-3, 0, 100)
         p.microBatch = 1  // six chunks on two workers: the update has three rounds to stop between
         p.sampling = LatentSamplingSettings(headTemperature: 2, latentCap: 3, maximumAnswerTokens: 4)
         /// Trains with checks counted from the end of step 1; stops at check `stopAt` (never if nil).
@@ -199,7 +200,7 @@ import Testing
     /// head_lr scales the update of the CONTINUE/STOP rows only.
     @Test func headLearningRateFactorScalesTheHeadUpdate() throws {
         var p = GRPOTrainer.Parameters()
-        (p.steps, p.prompts, p.group, p.learningRate, p.warmupSteps, p.validation) = (1, 2, 4, 1e-2, 0, .none)
+        (p.maximumSteps, p.prompts, p.group, p.optimizer.learningRate, p.optimizer.warmupSteps, p.validation) = (1, 2, 4, 1e-2, 0, .none)
         p.sampling = LatentSamplingSettings(headTemperature: 3, latentCap: 3, maximumAnswerTokens: 4)
         p.beta = 0.5   // the KL term gives a gradient even when every sample is malformed
         var deltas: [(head: [Float], trunk: [Float])] = []

@@ -12,8 +12,8 @@ import Testing
         var p = SFTTrainer.Parameters()
         p.epochs = 40
         p.batchSize = 8
-        p.warmupSteps = 5
-        p.learningRate = 1e-2
+        p.optimizer.warmupSteps = 5
+        p.optimizer.learningRate = 1e-2
         let run = try SFTTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p)
         #expect(run.steps == 40)
         #expect(run.losses.count == 40)
@@ -43,8 +43,6 @@ import Testing
                 }
             case .finished(let r):
                 log.append("finished \(r.steps) \(r.interrupted)")
-            case .preparing:
-                log.append("preparing")
             }
             return .continue
         }
@@ -94,7 +92,7 @@ import Testing
         p.batchSize = 0
         #expect(throws: TrainingError.self) { try SFTTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p) }
         p = SFTTrainer.Parameters()
-        p.learningRate = -1
+        p.optimizer.learningRate = -1
         #expect(throws: TrainingError.self) { try SFTTrainer.train(model: model, tokenizer: tokenizer, data: data, parameters: p) }
         #expect(throws: TrainingError.self) {
             try SFTTrainer.train(model: model, tokenizer: tokenizer, data: Dataset([]), parameters: SFTTrainer.Parameters())

@@ -1,6 +1,7 @@
 // The connection file a Jupyter client writes before starting the kernel.
 
 import Foundation
+import Support
 
 /// One of the kernel's five sockets.
 public enum Channel: String, Sendable, CaseIterable {

@@ -2,6 +2,8 @@
 //   [identities..., "<IDS|MSG>", signature, header, parent_header, metadata, content, buffers...]
 // The signature is the HMAC of exactly the four dict frames, never the buffers.
 
+import Support
+
 /// Encodes messages to frames and decodes frames to messages, signing and verifying with one
 /// `Signer`. Decoding never traps: anything malformed throws a `KernelError`.
 public struct Framing: Sendable {

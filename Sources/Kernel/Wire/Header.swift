@@ -1,6 +1,7 @@
 // Message headers: ids, session, timestamps and the protocol version.
 
 import Foundation
+import Support
 
 /// A message header. Outgoing headers stamp protocol `version` "5.4" (what jupyter_client
 /// sends; 5.2+ matters for schema validation) and an ISO-8601 UTC `date` with microseconds.

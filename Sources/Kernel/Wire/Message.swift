@@ -1,5 +1,7 @@
 // One Jupyter message, independent of how it travels.
 
+import Support
+
 /// A decoded (or to-be-encoded) Jupyter message: routing identities, the four dicts and any
 /// binary buffers.
 public struct Message: Sendable, Equatable {

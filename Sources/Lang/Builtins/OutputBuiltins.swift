@@ -1,6 +1,7 @@
 // Output, input, help and the environment: print, warn, show, help, clear, input, env, clock, seed.
 
 import Foundation
+import Support
 
 extension GeneralBuiltins {
     static func output() -> [Builtin] {

@@ -1,6 +1,7 @@
 // The state a session's compiled code runs against: globals, frames, the host, the call stack.
 
 import Foundation
+import Support
 
 /// Compiled code: a closure over the frame it runs in. Control flow and errors unwind by typed throws.
 typealias Code = (Frame) throws(Unwind) -> Value
@@ -216,7 +217,9 @@ final class Runtime {
         }
         for (label, v, location) in labelled {
             guard let k = params.firstIndex(where: { $0.name == label }) else {
-                var e = RuntimeError(.typeError, "\(f.name): unknown label '\(label)'; \(labelList(f))")
+                var e = f.renamedLabels[label].map {
+                    RuntimeError(.typeError, "\(f.name): the label '\(label):' is now '\($0):'; write \($0): instead")
+                } ?? RuntimeError(.typeError, "\(f.name): unknown label '\(label)'; \(labelList(f))")
                 e.location = location
                 throw .error(e)
             }

@@ -42,12 +42,18 @@ public struct Builtin {
     public var example: String
     /// A short group name for `help()` (e.g. "General", "Data", "Training").
     public var category: String
+    /// Where to read more: a path in the repository (e.g. "docs/method.md").
+    public var link: String
+    /// Labels the builtin no longer takes, each with the one that replaced it: passing an old
+    /// label is an error that names the new one.
+    public var renamedLabels: [String: String]
     public var body: Body
 
     /// - Parameter signature: defaults to one derived from the parameters (`name(a, b, lr: 0.001)`).
     public init(
         name: String, parameters: [Parameter] = [], isVariadic: Bool = false, summary: String,
-        signature: String? = nil, example: String, category: String = "General", body: @escaping Body
+        signature: String? = nil, example: String, category: String = "General", link: String = "docs/language.md",
+        renamedLabels: [String: String] = [:], body: @escaping Body
     ) {
         self.name = name
         self.parameters = parameters
@@ -55,6 +61,8 @@ public struct Builtin {
         self.summary = summary
         self.example = example
         self.category = category
+        self.link = link
+        self.renamedLabels = renamedLabels
         self.body = body
         self.signature = signature ?? Builtin.makeSignature(name: name, parameters: parameters, variadic: isVariadic)
     }
@@ -67,8 +75,6 @@ public struct Builtin {
         return "\(name)(\(parts.joined(separator: ", ")))"
     }
 
-    /// The help text: signature, summary and example.
-    public var helpText: String {
-        "\(signature)\n    \(summary)\n\nExample:\n    \(example)"
-    }
+    /// The help text: signature, summary, example and link.
+    public var helpText: String { FunctionValue(builtin: self).helpText }
 }

@@ -1,5 +1,7 @@
 // What a builtin can reach while it runs: output, input, interruption, randomness, callbacks.
 
+import Support
+
 /// The context of one builtin call.
 ///
 /// Long builtins emit progress through `emit` (a `.display(_, id:)` once, then
@@ -55,6 +57,6 @@ public struct CallContext {
 
     /// A uniform draw from [0, 1) of the session's random generator.
     public func randomUnit() -> Double {
-        runtime.random.nextUnit()
+        runtime.random.nextUnitDouble()
     }
 }

@@ -12,6 +12,10 @@ public final class FunctionValue {
     public let signature: String
     public let summary: String?
     public let example: String?
+    /// Where to read more (builtins only).
+    public let link: String?
+    /// Labels a builtin no longer takes, each with its replacement.
+    let renamedLabels: [String: String]
 
     enum Kind {
         case builtin(Builtin.Body)
@@ -28,6 +32,8 @@ public final class FunctionValue {
         signature = builtin.signature
         summary = builtin.summary
         example = builtin.example
+        link = builtin.link
+        renamedLabels = builtin.renamedLabels
     }
 
     init(user: UserFunction, name: String, parameters: [Builtin.Parameter], doc: String?) {
@@ -39,6 +45,8 @@ public final class FunctionValue {
         signature = Builtin.makeSignature(name: name, parameters: parameters, variadic: false)
         summary = doc
         example = nil
+        link = nil
+        renamedLabels = [:]
     }
 
     /// Whether this is a builtin rather than a user function.
@@ -57,6 +65,7 @@ public final class FunctionValue {
             text += "\n    " + summary.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n    ")
         }
         if let example, !example.isEmpty { text += "\n\nExample:\n    \(example)" }
+        if let link { text += "\n\nMore: \(link)" }
         if case .user(let code) = kind, let location = code.location {
             text += "\n\nDefined at \(location)."
         }

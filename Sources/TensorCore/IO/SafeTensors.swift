@@ -7,6 +7,7 @@
 // can fail on a damaged file throws a SafeTensorsError naming the problem; nothing traps.
 
 import Foundation
+import Support
 
 /// The contents of a safetensors file: named tensors and string metadata.
 public struct SafeTensorsFile {
@@ -79,17 +80,16 @@ public enum SafeTensors {
         let dataStart = headerStart + Int(n)
         let headerBytes = data[headerStart..<dataStart]
         let header: [String: JSONValue]
+        let root: JSONValue
         do {
-            let root = try JSONDecoder().decode(JSONValue.self, from: Data(headerBytes))
-            guard case .object(let object) = root else {
-                throw SafeTensorsError.invalidJSON("the header is a JSON \(root.kind), not an object")
-            }
-            header = object
-        } catch let error as SafeTensorsError {
-            throw error
+            root = try JSONValue(parsing: Array(headerBytes))
         } catch {
-            throw SafeTensorsError.invalidJSON("the \(n)-byte header does not parse: \(jsonProblem(error))")
+            throw SafeTensorsError.invalidJSON("the \(n)-byte header does not parse: \(error)")
         }
+        guard case .object(let object) = root else {
+            throw SafeTensorsError.invalidJSON("the header is a JSON \(root.kind), not an object")
+        }
+        header = object
         let dataSize = data.count - 8 - Int(n)
         var metadata: [String: String] = [:]
         var layout: [(name: String, shape: [Int], begin: Int, end: Int)] = []
@@ -195,15 +195,6 @@ public enum SafeTensors {
         }
         guard dtype == "F32" else { throw SafeTensorsError.unsupportedDType(name: name, dtype: dtype) }
         return (shape, off[0], off[1])
-    }
-
-    /// The useful part of a JSONDecoder error.
-    static func jsonProblem(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = context.underlyingError.map { " (\(($0 as NSError).localizedDescription))" } ?? ""
-            return context.debugDescription + underlying
-        }
-        return "\(error)"
     }
 
     static func jsonString(_ s: String) -> String {

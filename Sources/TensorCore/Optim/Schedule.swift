@@ -2,36 +2,42 @@
 
 import Foundation
 
-/// Cosine decay with linear warm-up, as Hugging Face's `get_cosine_schedule_with_warmup`,
-/// with an optional floor. A pure function of the step (0-based optimizer step):
+/// Linear warm-up, then cosine decay to a floor: the learning-rate schedule of every trainer.
+/// A pure function of the 0-based optimizer step (and, under a time budget, of the share of the
+/// budget spent):
 ///
-///     step < warmup:  peak · step / warmup
+///     step < warmup:  peak · (step + 1) / warmup       (the first update already moves)
 ///     otherwise:      floor + (peak − floor) · ½ · (1 + cos(π · progress)),
-///                     progress = (step − warmup) / (total − warmup), clamped to [0, 1]
+///                     progress = (step − warmup) / (total − warmup), clamped to [0, 1],
+///                     or the `progress` the caller passes (elapsed / budget)
+///
+/// As Hugging Face's `get_cosine_schedule_with_warmup` but for the warm-up's first step (HF
+/// starts at 0, a wasted update) and the floor (HF's is 0).
 public struct CosineSchedule: Sendable, Equatable {
     /// The learning rate reached at the end of warm-up.
-    public var peak: Float
+    public var peak: Double
     /// Number of linear warm-up steps.
     public var warmupSteps: Int
     /// Total number of optimizer steps (the end of the cosine).
     public var totalSteps: Int
-    /// The learning rate at and after `totalSteps` (0 in HF).
-    public var floor: Float
+    /// The learning rate at and after `totalSteps`.
+    public var floor: Double
 
     /// A schedule rising to `peak` over `warmupSteps` and decaying to `floor` at `totalSteps`.
-    public init(peak: Float, warmupSteps: Int, totalSteps: Int, floor: Float = 0) {
+    public init(peak: Double, warmupSteps: Int, totalSteps: Int, floor: Double = 0) {
         self.peak = peak
         self.warmupSteps = max(0, warmupSteps)
         self.totalSteps = max(totalSteps, 1)
         self.floor = floor
     }
 
-    /// The learning rate for 0-based `step`.
-    public func callAsFunction(_ step: Int) -> Float {
-        if step < warmupSteps { return peak * Float(step) / Float(max(1, warmupSteps)) }
-        let span = max(1, totalSteps - warmupSteps)
-        let progress = min(1, max(0, Double(step - warmupSteps) / Double(span)))
-        return floor + (peak - floor) * Float(0.5 * (1 + Foundation.cos(Double.pi * progress)))
+    /// The learning rate for 0-based `step`; `progress` (0…1), when given, is the position in
+    /// the cosine instead of the step's (a run with a time budget passes elapsed / budget).
+    public func callAsFunction(_ step: Int, progress: Double? = nil) -> Double {
+        if step < warmupSteps { return peak * Double(step + 1) / Double(warmupSteps) }
+        let position = progress.map { min(1, max(0, $0)) }
+            ?? min(1, max(0, Double(step - warmupSteps) / Double(max(1, totalSteps - warmupSteps))))
+        return floor + (peak - floor) * 0.5 * (1 + Foundation.cos(Double.pi * position))
     }
 }
 

@@ -134,12 +134,15 @@ struct JSONParser {
         } else {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        var isFractional = false
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isFractional = true
             index += 1
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit after '.'") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isFractional = true
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
                 index += 1
@@ -148,6 +151,7 @@ struct JSONParser {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if !isFractional, let integer = Int(text) { return .integer(integer) }
         guard let value = Double(text) else { throw fail("number out of range") }
         return .number(value)
     }

@@ -1,9 +1,14 @@
-/// A small, fast, seedable pseudo-random generator (Steele, Lea and Flood's SplitMix64).
-///
-/// Everything random in this module draws from it, so the same seed gives the same data on every
-/// run and platform (Swift's own `SystemRandomNumberGenerator` is neither seedable nor stable).
+// The project's one seeded random generator: SplitMix64 (Steele, Lea & Flood, "Fast splittable
+// pseudorandom number generators", 2014; reference: the public-domain splitmix64.c by Sebastiano
+// Vigna). The data generator, the tensor initialisers, sampling and the language's `random` all
+// draw from it, so the same seed gives the same numbers on every run and platform (Swift's own
+// `SystemRandomNumberGenerator` is neither seedable nor stable).
+
+/// A small, fast, seedable generator. Value type: copy it to fork a stream, pass it `inout` to
+/// advance it.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The internal state; equal states produce equal sequences.
+    public var state: UInt64
 
     /// Creates a generator; any seed is fine, including 0.
     public init(seed: UInt64) { state = seed }
@@ -12,7 +17,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     public init(seed: Int) { state = UInt64(bitPattern: Int64(seed)) }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
+    @inlinable public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -42,5 +47,17 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
             let j = int(in: 0...i)
             if i != j { items.swapAt(i, j) }
         }
+    }
+}
+
+extension RandomNumberGenerator {
+    /// Uniform in [0, 1) with 24 bits of precision.
+    @inlinable public mutating func nextUniformFloat() -> Float {
+        Float(next() >> 40) * (1.0 / 16_777_216.0)
+    }
+
+    /// Uniform in [0, 1) with 53 bits of precision.
+    @inlinable public mutating func nextUnitDouble() -> Double {
+        Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import Kernel
+@testable import Support
 
 @Suite struct JSONTests {
     @Test func roundTripsEveryKind() throws {
@@ -10,6 +10,16 @@ import Testing
         ]
         let text = value.serialized()
         #expect(try JSONValue(parsing: text) == value)
+    }
+
+    @Test func integersStayExactAndCompareWithEqualDoubles() throws {
+        let value = try JSONValue(parsing: "[9007199254740993, 1.0, 1.5, -0, 2e3, true]")
+        #expect(value.arrayValue?.first == .integer(9_007_199_254_740_993))
+        #expect(value.arrayValue?[1] == .number(1) && value.arrayValue?[1] == 1)
+        #expect(value.integers == nil)   // 1.0, 1.5, 2e3 and true are not written as integers
+        #expect(try JSONValue(parsing: "[0, 7, -3]").integers == [0, 7, -3])
+        #expect(JSONValue.number(1.5) != 1 && JSONValue.number(.nan) != .number(.nan))
+        #expect(try JSONValue(parsing: "3").kind == "number" && JSONValue.array([]).kind == "array")
     }
 
     @Test func integralNumbersPrintWithoutDecimalPoint() {

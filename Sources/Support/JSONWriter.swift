@@ -13,6 +13,8 @@ struct JSONWriter {
             append("null")
         case .bool(let flag):
             append(flag ? "true" : "false")
+        case .integer(let integer):
+            bytes.append(contentsOf: String(integer).utf8)
         case .number(let number):
             writeNumber(number)
         case .string(let string):

@@ -1,10 +1,16 @@
-// A small JSON value: what the wire's four dict frames decode into and encode from.
+// The project's one JSON value type, with its own strict parser (JSONParser) and writer
+// (JSONWriter): the kernel's wire messages, safetensors headers and GSM8K-Aug records all decode
+// into it.
 
-/// A JSON document. Numbers are doubles (integral values encode without a decimal point);
-/// objects are unordered dictionaries. `Sendable`, so messages can cross threads.
+/// A JSON document. A number written without a fraction or exponent that fits an `Int` parses
+/// as `.integer` (exact, so a safetensors offset or a large answer loses no digits); every other
+/// number as `.number`. The two compare equal when they hold the same value, and integral
+/// doubles encode without a decimal point. Objects are unordered dictionaries. `Sendable`, so
+/// messages can cross threads.
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
+    case integer(Int)
     case number(Double)
     case string(String)
     case array([JSONValue])
@@ -49,15 +55,44 @@ extension JSONValue {
     }
 
     public var doubleValue: Double? {
-        if case .number(let n) = self { return n }
-        return nil
+        switch self {
+        case .number(let n): n
+        case .integer(let i): Double(i)
+        default: nil
+        }
     }
 
-    /// The number as an `Int` when it is integral and in range.
+    /// The number as an `Int` when it is integral and in range (`3` and `3.0` alike).
     public var intValue: Int? {
+        if case .integer(let i) = self { return i }
         guard case .number(let n) = self, n.isFinite, n == n.rounded(),
               n >= -9_007_199_254_740_992, n <= 9_007_199_254_740_992 else { return nil }
         return Int(n)
+    }
+
+    /// The elements as Ints when this is an array of numbers written as integers (`[1, 2]`;
+    /// nil for `[1.0]`, `[1.5]` or `[true]`): for formats that demand integers.
+    public var integers: [Int]? {
+        guard case .array(let items) = self else { return nil }
+        var out: [Int] = []
+        for item in items {
+            guard case .integer(let i) = item else { return nil }
+            out.append(i)
+        }
+        return out
+    }
+
+    /// JSON's name of the value's type, for messages: "null", "boolean", "number", "string",
+    /// "array" or "object".
+    public var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .integer, .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
     }
 
     public var objectValue: [String: JSONValue]? {
@@ -85,7 +120,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
     public init(floatLiteral value: Double) { self = .number(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(nilLiteral: ()) { self = .null }
@@ -97,11 +132,28 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
     }
 
     /// A JSON number from an `Int`.
-    public static func int(_ value: Int) -> JSONValue { .number(Double(value)) }
+    public static func int(_ value: Int) -> JSONValue { .integer(value) }
 
     /// A JSON object mapping each key to a string (MIME bundles).
     public static func strings(_ dictionary: [String: String]) -> JSONValue {
         .object(dictionary.mapValues { .string($0) })
+    }
+}
+
+extension JSONValue {
+    /// Equal kinds with equal contents; an `.integer` equals a `.number` of the same value.
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case let (.bool(x), .bool(y)): x == y
+        case let (.integer(x), .integer(y)): x == y
+        case let (.number(x), .number(y)): x == y
+        case let (.integer(x), .number(y)), let (.number(y), .integer(x)): Double(x) == y && y.isFinite && Int(exactly: y) == x
+        case let (.string(x), .string(y)): x == y
+        case let (.array(x), .array(y)): x == y
+        case let (.object(x), .object(y)): x == y
+        default: false
+        }
     }
 }
 

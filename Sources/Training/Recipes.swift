@@ -1,0 +1,98 @@
+// Named recipes: each trainer's variants behind one named choice, the default being the best
+// measured one (the language's `recipe:`, the CLI's `--recipe`). An explicit argument overrides
+// its recipe's value. Each recipe's summary names its measured figure and date.
+
+/// The recipes of `distill`.
+public enum DistillationRecipe: String, CaseIterable, Sendable {
+    /// Step supervision on runs of the written chain's tokens with a light distillation term.
+    case stepwise
+    /// The paper's recipe (CODI's objective at this scale).
+    case codi
+    /// The paper's objective after a Coconut-style curriculum over the first half of the run.
+    case coconut
+
+    /// The default: the best measured.
+    public static let `default` = DistillationRecipe.stepwise
+
+    /// The recipe's settings (budget, seed and latent count as `Parameters()`: 6 latent steps).
+    public var parameters: DistillationTrainer.Parameters {
+        var p = DistillationTrainer.Parameters()
+        switch self {
+        case .codi:
+            break
+        case .stepwise:
+            (p.batchSize, p.distillWeight, p.stepWeight, p.stepAlignment) = (4, 2, 1, .chunks)
+        case .coconut:
+            (p.batchSize, p.curriculum) = (16, 0.5)
+        }
+        return p
+    }
+
+    /// The measured figure, with its date, in a few words.
+    public var figure: String {
+        switch self {
+        case .stepwise: "Latent-6 60.2 %, mean of 3 seeds, 2026-12-05"
+        case .codi: "Latent-6 19.2 %, 2026-11-27"
+        case .coconut: "Latent-6 25.95 %, 2026-11-28"
+        }
+    }
+
+    /// One line: the settings and the measured figure, with its date and how it was measured.
+    public var summary: String {
+        switch self {
+        case .stepwise:
+            "latent: 6, batch: 4, lr: 1e-3, weight: 2, step_weight: 1, step_align: \"chunks\" — Latent-6 50.7 / 62.35 / "
+                + "67.65 % over seeds 0 / 1 / 2 (mean 60.2 %; 2026-12-05, Intel Emerald Rapids), from a teacher reading "
+                + "numbers least significant digit first after 10 min of results-only SFT"
+        case .codi:
+            "latent: 6, batch: 32, lr: 1e-3, weight: 20, no step supervision (the paper's) — Latent-6 19.2 % "
+                + "(2026-11-27, batch 16, 30 min from a 94.75 % CoT teacher)"
+        case .coconut:
+            "codi's objective with batch: 16 after Coconut-style stages over the first half of the run — Latent-6 "
+                + "25.95 % (2026-11-28, 6,000 steps from a 91.4 % results-only model)"
+        }
+    }
+}
+
+/// The recipes of `rl`.
+public enum GRPORecipe: String, CaseIterable, Sendable {
+    /// A length penalty in every group with a correct answer, and an exploring stop head.
+    case adaptive
+    /// The paper's settings.
+    case paper
+
+    /// The default: the best measured.
+    public static let `default` = GRPORecipe.adaptive
+
+    /// The recipe's settings.
+    public var parameters: GRPOTrainer.Parameters {
+        var p = GRPOTrainer.Parameters()
+        switch self {
+        case .paper:
+            break
+        case .adaptive:
+            (p.reward.cutoff, p.reward.penalty, p.sampling.headTemperature, p.headLearningRateFactor) = (0, 0.5, 8, 100)
+        }
+        return p
+    }
+
+    /// The measured figure, with its date, in a few words.
+    public var figure: String {
+        switch self {
+        case .adaptive: "Latent-6's length −62 % at equal accuracy, 2026-11-27"
+        case .paper: "length unchanged, 2026-11-27"
+        }
+    }
+
+    /// One line: the settings and the measured figure, with its date and how it was measured.
+    public var summary: String {
+        switch self {
+        case .adaptive:
+            "cutoff: 0, penalty: 0.5, head_temp: 8, head_lr: 100 — Latent-6's mean length 8.00 → 3.04 (−62 %) at "
+                + "unchanged 19.2 % accuracy in 30 min (2026-11-27)"
+        case .paper:
+            "cutoff: 1, penalty: 1e-4, head_temp: 1, head_lr: 1 (the paper's) — length unchanged (8.00), accuracy "
+                + "19.2 → 18.75 % in 410 steps (2026-11-27)"
+        }
+    }
+}
