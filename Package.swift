@@ -4,7 +4,7 @@
 //   Support                                            (no dependencies: SplitMix64, JSONValue, Ctrl-C)
 //   COpenBLAS, CPUKernels, CPUKernelsAVX2 ← TensorCore ← Models ← Training   (the engine; Datasets feeds Models/Training)
 //   Plot; Lang, Datasets                               (Lang and Datasets: Support only)
-//   LangBindings ← Lang, Datasets, Models, Training, Plot (the only bridge from language to engine)
+//   LangBindings ← Lang, Datasets, Models, Training, Plot, Support (the only bridge from language to engine)
 //   Kernel ← Lang (+ swift-crypto);  KernelZMQ ← Kernel, CZeroMQ;  REPL ← Lang, CEdit  (each + Support)
 //   latent (CLI) ← everything: the one place where it is all wired together.
 import PackageDescription
@@ -39,7 +39,7 @@ let package = Package(
         // MARK: - Pictures and language
         .target(name: "Plot"),
         .target(name: "Lang", dependencies: ["Support"]),
-        .target(name: "LangBindings", dependencies: ["Lang", "Datasets", "TensorCore", "Models", "Training", "Plot"]),
+        .target(name: "LangBindings", dependencies: ["Support", "Lang", "Datasets", "TensorCore", "Models", "Training", "Plot"]),
 
         // MARK: - Front ends
         .target(name: "Kernel", dependencies: ["Support", "Lang", .product(name: "Crypto", package: "swift-crypto")]),
