@@ -146,8 +146,8 @@ private struct ScriptWriter {
         let p = config.rlPrompts
         let script = header(name, "GRPO (recipe \"\(config.rlRecipe)\", seed \(seed)) from Latent-6 on prompts none of the task's problems share.") + """
             m = load_model(out + "/\(from)/model")
-            prompts = arith(n: \(p.n), steps: \(p.minSteps)...\(p.maxSteps), seed: \(p.seed))
-            r = rl(m, prompts, recipe: \(quoted(config.rlRecipe)), \(budget(config.rl)), seed: \(seed))
+            prompts = \(p.call)
+            r = rl(m, prompts, recipe: \(quoted(config.rlRecipe)), \(config.rlSettings.arguments)\(budget(config.rl)), seed: \(seed))
             save(m, out + "/\(name)/model")
             \(runFigures(name, run: "r", metric: "length", title: "RL (seed \(seed)): mean total length of the samples"))
             save({steps: r.steps, seconds: r.seconds}, out + "/\(name)/results.json")
