@@ -81,33 +81,28 @@ private struct ScriptWriter {
     }
 
     var teacher: ReproduceStage {
-        let name = "teacher"
-        let script = header(name, "the chain-of-thought teacher, trained from scratch (numbers read least significant digit first).") + """
-            m = \(modelCall)
-            r = sft(m, parts.train, \(sftSettings), \(budget(config.teacher)))
-            save(m, out + "/\(name)/model")
-            \(runFigures(name, run: "r", metric: "loss", title: "CoT teacher: training loss"))
-            e = evaluate(m, parts.test, mode: "cot")
-            print(e)
-            save({steps: r.steps, seconds: r.seconds, \(evaluationRecord("e"))}, out + "/\(name)/results.json")
-
-            """
-        return ReproduceStage(name: name, title: "CoT teacher (\(budgetText(config.teacher)))", script: script)
+        fromScratch("teacher", "the chain-of-thought teacher, trained from scratch (numbers read least significant digit first).",
+                    cot: true, budget: config.teacher, label: "CoT teacher")
     }
 
     var nocot: ReproduceStage {
-        let name = "nocot"
-        let script = header(name, "the No-CoT baseline: the same model answering at once.") + """
+        fromScratch("nocot", "the No-CoT baseline: the same model answering at once.", cot: false, budget: config.nocot,
+                    label: "No-CoT baseline")
+    }
+
+    /// A model trained from scratch by `sft`, with (the teacher) or without a written chain.
+    func fromScratch(_ name: String, _ what: String, cot: Bool, budget b: ReproduceConfig.Budget, label: String) -> ReproduceStage {
+        let script = header(name, what) + """
             m = \(modelCall)
-            r = sft(m, parts.train, \(sftSettings), cot: false, \(budget(config.nocot)))
+            r = sft(m, parts.train, \(sftSettings), \(cot ? "" : "cot: false, ")\(budget(b)))
             save(m, out + "/\(name)/model")
-            \(runFigures(name, run: "r", metric: "loss", title: "No-CoT: training loss"))
-            e = evaluate(m, parts.test, mode: "nocot")
+            \(runFigures(name, run: "r", metric: "loss", title: "\(label): training loss"))
+            e = evaluate(m, parts.test, mode: "\(cot ? "cot" : "nocot")")
             print(e)
             save({steps: r.steps, seconds: r.seconds, \(evaluationRecord("e"))}, out + "/\(name)/results.json")
 
             """
-        return ReproduceStage(name: name, title: "No-CoT baseline (\(budgetText(config.nocot)))", script: script)
+        return ReproduceStage(name: name, title: "\(label) (\(budgetText(b)))", script: script)
     }
 
     var resultsOnly: ReproduceStage {
