@@ -3,8 +3,10 @@
 //
 //   Support                                            (no dependencies: SplitMix64, JSONValue, Ctrl-C)
 //   COpenBLAS, CPUKernels, CPUKernelsAVX2 ← TensorCore ← Models ← Training   (the engine; Datasets feeds Models/Training)
-//   Plot; Lang, Datasets                               (Lang and Datasets: Support only)
-//   LangBindings ← Lang, Datasets, Models, Training, Plot, Support (the only bridge from language to engine)
+//   Plot; Lang, Datasets                               (Lang and Datasets: Support and HostMemory only)
+//   ModelFiles ← TensorCore, Models, Datasets        (safetensors, checkpoints: everything that parses model files)
+//   HostMemory                                          (how much memory is left; no dependencies)
+//   LangBindings ← Lang, Datasets, Models, ModelFiles, Training, Plot, Support (the only bridge from language to engine)
 //   Kernel ← Lang (+ swift-crypto);  KernelZMQ ← Kernel, CZeroMQ;  REPL ← Lang, CEdit  (each + Support)
 //   latent (CLI) ← everything: the one place where it is all wired together.
 import PackageDescription
@@ -31,15 +33,20 @@ let package = Package(
         // MARK: - Engine
         .target(name: "CPUKernels", swiftSettings: kernelSettings(cpu: "skylake-avx512", define: "LATENT_AVX512")),
         .target(name: "CPUKernelsAVX2", swiftSettings: kernelSettings(cpu: "haswell", define: "LATENT_AVX2")),
+        .target(name: "HostMemory"),
         .target(name: "TensorCore", dependencies: ["Support", "COpenBLAS", "CPUKernels", "CPUKernelsAVX2"], swiftSettings: engineSettings),
-        .target(name: "Datasets", dependencies: ["Support"]),
-        .target(name: "Models", dependencies: ["Support", "TensorCore", "Datasets"], swiftSettings: engineSettings),
+        .target(name: "Datasets", dependencies: ["Support", "HostMemory"]),
+        .target(name: "Models", dependencies: ["Support", "TensorCore", "Datasets", "HostMemory"], swiftSettings: engineSettings),
+        // Parses files a user may have been handed: always compiled with overflow and bounds checks.
+        .target(name: "ModelFiles", dependencies: ["Support", "TensorCore", "Models", "Datasets", "HostMemory",
+                                                   .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: checkedEngineSettings),
         .target(name: "Training", dependencies: ["Support", "TensorCore", "Models", "Datasets"], swiftSettings: engineSettings),
 
         // MARK: - Pictures and language
         .target(name: "Plot"),
-        .target(name: "Lang", dependencies: ["Support"]),
-        .target(name: "LangBindings", dependencies: ["Support", "Lang", "Datasets", "TensorCore", "Models", "Training", "Plot"]),
+        .target(name: "Lang", dependencies: ["Support", "HostMemory"]),
+        .target(name: "LangBindings", dependencies: ["Support", "Lang", "Datasets", "TensorCore", "Models", "ModelFiles", "Training", "Plot", "HostMemory"]),
 
         // MARK: - Front ends
         .target(name: "Kernel", dependencies: ["Support", "Lang", .product(name: "Crypto", package: "swift-crypto")]),
@@ -48,18 +55,20 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Support", "TensorCore", "Datasets", "Models", "Training", "Plot", "Lang", "LangBindings",
+                "Support", "TensorCore", "Datasets", "Models", "ModelFiles", "Training", "Plot", "Lang", "LangBindings",
                 "Kernel", "KernelZMQ", "REPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: engineSettings
+            swiftSettings: checkedEngineSettings
         ),
 
         // MARK: - Tests
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["Support", "TensorCore", "CPUKernels", "CPUKernelsAVX2"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Support", "Datasets"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "TensorCore", "Datasets"]),
+        .testTarget(name: "HostMemoryTests", dependencies: ["HostMemory"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "ModelFiles", "TensorCore", "Datasets"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["Support", "ModelFiles", "Models", "TensorCore", "Datasets"]),
         .testTarget(name: "TrainingTests", dependencies: ["Support", "Training", "Models", "TensorCore", "Datasets"]),
         .testTarget(name: "PlotTests", dependencies: ["Support", "Plot"], resources: [.copy("Snapshots")]),
         .testTarget(name: "LangTests", dependencies: ["Support", "Lang"], resources: [.copy("Scripts")]),
@@ -71,10 +80,19 @@ let package = Package(
 
 /// Numeric code is compiled with bounds checks off in release builds: the kernels index raw
 /// buffers in tight loops, and their shapes are checked once at the op boundary instead.
+/// LATENT_CHECKED=1 compiles it with checks on (-O), to measure what they cost (BENCHMARKS.md).
 /// On x86-64 the kernels are also compiled for AVX2 + FMA (every x86-64 CPU since 2013); set
 /// LATENT_PORTABLE=1 when building for an older CPU.
 var engineSettings: [SwiftSetting] {
-    var flags = ["-Ounchecked", "-wmo"]
+    settings(checked: Context.environment["LATENT_CHECKED"] == "1")
+}
+
+/// The engine's settings with overflow and bounds checks kept: for code that parses input
+/// (ModelFiles) or only wires things together (the CLI), where a check costs nothing that matters.
+var checkedEngineSettings: [SwiftSetting] { settings(checked: true) }
+
+func settings(checked: Bool) -> [SwiftSetting] {
+    var flags = [checked ? "-O" : "-Ounchecked", "-wmo"]
     #if arch(x86_64)
     if Context.environment["LATENT_PORTABLE"] != "1" {
         flags += ["-target-cpu", "haswell"]
@@ -91,7 +109,7 @@ var engineSettings: [SwiftSetting] {
 /// - CPUKernels: AVX-512 (skylake-avx512: F, CD, BW, DQ, VL).
 /// - CPUKernelsAVX2: the decoding kernel for CPUs with AVX2 and FMA but no AVX-512 (haswell).
 func kernelSettings(cpu: String, define: String) -> [SwiftSetting] {
-    var release = ["-Ounchecked", "-wmo"], debug = ["-O"]
+    var release = [Context.environment["LATENT_CHECKED"] == "1" ? "-O" : "-Ounchecked", "-wmo"], debug = ["-O"]
     #if arch(x86_64)
     if Context.environment["LATENT_PORTABLE"] != "1" {
         let target = ["-target-cpu", cpu, "-D", define]

@@ -1,6 +1,7 @@
 // `latent kernel --connection-file PATH`: the Jupyter kernel, as launched from kernel.json.
 
 import ArgumentParser
+import Foundation
 import Kernel
 import KernelZMQ
 import Lang
@@ -9,7 +10,9 @@ struct KernelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernel",
         abstract: "Run the Jupyter kernel (Jupyter starts it with a connection file).",
-        discussion: "Set LATENT_KERNEL_LOG=FILE (or =stderr) to log every message in and out.")
+        discussion: "Set LATENT_KERNEL_LOG=FILE (or =stderr) to log every message in and out, and "
+            + "LATENT_KERNEL_MAX_MESSAGE_BYTES=N to change the largest frame a client may send "
+            + "(default \(KernelServer.defaultMaxMessageBytes), 64 MiB).")
 
     @Option(name: .customLong("connection-file"), help: "The connection file Jupyter wrote.")
     var connectionFile: String?
@@ -28,8 +31,18 @@ struct KernelCommand: ParsableCommand {
     func run() throws {
         let path = connectionFile ?? connectionFileArgument ?? ""
         let connection = try ConnectionInfo(contentsOf: path)
+        let environment = ProcessInfo.processInfo.environment
+        var maxMessageBytes = KernelServer.defaultMaxMessageBytes
+        if let text = environment["LATENT_KERNEL_MAX_MESSAGE_BYTES"] {
+            guard let value = Int(text), value >= 1024 else {
+                throw ValidationError("LATENT_KERNEL_MAX_MESSAGE_BYTES must be a whole number of bytes, at least 1024, got '\(text)'")
+            }
+            maxMessageBytes = value
+        }
         let log = KernelLog.standard()
-        let server = KernelServer(connection: connection, interpreter: SessionFactory.makeSession(), log: log)
+        let server = KernelServer(
+            connection: connection, interpreter: SessionFactory.makeSession(), log: log,
+            maxMessageBytes: maxMessageBytes, environment: environment)
         do {
             try server.run()
         } catch {

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import ModelFiles
 import Support
 import TensorCore
 

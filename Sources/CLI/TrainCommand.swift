@@ -5,6 +5,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import ModelFiles
 import Models
 import TensorCore
 import Training
@@ -65,11 +66,46 @@ struct RunOptions: ParsableArguments {
 
     var timeBudget: Double? { minutes.map { $0 * 60 } }
 
-    /// Writes a progress line every `every` steps.
-    func report(_ event: TrainingEvent, _ line: (TrainingStep) -> String) {
-        if case .step(let s) = event, s.step % max(1, every) == 0 {
-            FileHandle.standardError.write(Data((line(s) + "\n").utf8))
+    /// What every training command says about Ctrl-C.
+    static let interruptHelp = """
+        Ctrl-C stops training after the current optimizer step; the model is then saved (--save) and \
+        evaluated as usual, and the summary says "interrupted": true. A second Ctrl-C quits at once \
+        (status 130), after the checkpoint if one is being written.
+        """
+
+    /// A training command's configuration: its recipes, each with its summary, then
+    /// `interruptHelp`.
+    static func command(_ name: String, abstract: String, recipes: [(name: String, summary: String)] = []) -> CommandConfiguration {
+        let list = recipes.map { "\($0.name): \($0.summary)" }.joined(separator: "; ")
+        return CommandConfiguration(
+            commandName: name, abstract: abstract,
+            discussion: (recipes.isEmpty ? "" : "Recipes: \(list). An option given explicitly overrides its recipe's value.\n\n")
+                + interruptHelp)
+    }
+
+    /// The progress line of the token-level trainers.
+    static func lossLine(_ s: TrainingStep) -> String {
+        String(format: "step %d  epoch %d  loss %.4f  lr %.2e  %.0f tok/s  %.0f s",
+               s.step, s.epoch, s.loss, s.learningRate, s.tokensPerSecond, s.elapsed)
+    }
+
+    /// Runs `train` with a progress line every `every` steps on standard error and Ctrl-C as
+    /// `interruptHelp` says, then `save` to `--save` (if given). Returns the run and whether
+    /// Ctrl-C ended it.
+    func train(line: @escaping (TrainingStep) -> String = RunOptions.lossLine,
+               _ train: ((TrainingEvent) -> TrainingControl) throws -> TrainingRun,
+               save: (URL) throws -> Void) throws -> (run: TrainingRun, interrupted: Bool) {
+        let interrupt = TrainingInterrupt()
+        let run = try train { event in
+            if case .step(let s) = event, s.step % max(1, every) == 0 {
+                FileHandle.standardError.write(Data((line(s) + "\n").utf8))
+            }
+            return interrupt.control()
         }
+        try interrupt.trainingEnded {
+            if let path = self.save { try save(URL(fileURLWithPath: path)) }
+        }
+        return (run, interrupt.requested)
     }
 }
 
@@ -77,14 +113,8 @@ struct RunOptions: ParsableArguments {
 /// a number of epochs, steps or minutes, evaluate greedily on the held-out part, print a JSON
 /// summary.
 struct TrainSFTCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sft",
-        abstract: "CoT / No-CoT SFT on generated arithmetic problems, then greedy evaluation.",
-        discussion: """
-            Ctrl-C stops training after the current optimizer step; the model is then saved \
-            (--save) and evaluated as usual, and the summary says "interrupted": true. A second \
-            Ctrl-C quits at once (status 130), after the checkpoint if one is being written.
-            """)
+    static let configuration = RunOptions.command(
+        "sft", abstract: "CoT / No-CoT SFT on generated arithmetic problems, then greedy evaluation.")
 
     @OptionGroup var problems: ArithmeticOptions
     @OptionGroup var common: RunOptions
@@ -124,17 +154,9 @@ struct TrainSFTCommand: ParsableCommand {
         p.optimizer.learningRate = lr
         if let warmup = common.warmup { p.optimizer.warmupSteps = warmup }
         p.chainOfThought = mode == "cot"
-        let interrupt = TrainingInterrupt()
-        let result = try SFTTrainer.train(model: model, tokenizer: tokenizer, data: data.train, parameters: p) { event in
-            common.report(event) { s in
-                String(format: "step %d  epoch %d  loss %.4f  lr %.2e  %.0f tok/s  %.0f s",
-                       s.step, s.epoch, s.loss, s.learningRate, s.tokensPerSecond, s.elapsed)
-            }
-            return interrupt.control()
-        }
-        try interrupt.trainingEnded {
-            if let save = common.save { try Checkpoint.save(model, tokenizer: tokenizer, to: URL(fileURLWithPath: save)) }
-        }
+        let (result, interrupted) = try common.train({ onEvent in
+            try SFTTrainer.train(model: model, tokenizer: tokenizer, data: data.train, parameters: p, onEvent: onEvent)
+        }, save: { try Checkpoint.save(model, tokenizer: tokenizer, to: $0) })
         let evaluation = try Evaluator.evaluate(
             model: model, tokenizer: tokenizer, data: data.test,
             mode: p.chainOfThought ? .chainOfThought : .noChainOfThought, batchSize: 128)
@@ -143,7 +165,7 @@ struct TrainSFTCommand: ParsableCommand {
             "steps": result.steps, "train_seconds": result.seconds, "final_loss": result.losses.last ?? .nan,
             "tokens_per_s": result.metrics["tokens_per_s"]?.last ?? 0,
             "epochs_seen": Double(result.steps * batch) / Double(data.train.count),
-            "test_examples": data.test.count, "accuracy": evaluation.accuracy, "interrupted": interrupt.requested,
+            "test_examples": data.test.count, "accuracy": evaluation.accuracy, "interrupted": interrupted,
             "mean_length": evaluation.meanLength, "eval_seconds": evaluation.seconds,
             "by_steps": evaluation.bySteps.map {
                 ["steps": $0.steps, "count": $0.count, "accuracy": $0.accuracy, "mean_length": $0.meanLength]

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import ModelFiles
 import Models
 import TensorCore
 import Training
@@ -13,15 +14,9 @@ import Training
 /// generated problems, evaluates adaptive greedy latent inference on the held-out part, optionally
 /// saves the result, and prints one JSON line.
 struct TrainDistillCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "distill",
-        abstract: "Latent distillation (recipes as the language's distill) of a CoT checkpoint, then greedy evaluation.",
-        discussion: """
-            Recipes: \(DistillationRecipe.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")). \
-            An option given explicitly overrides its recipe's value. Ctrl-C stops training after the current \
-            optimizer step; the model is then saved (--save) and evaluated as usual, and the summary says \
-            "interrupted": true. A second Ctrl-C quits at once (status 130), after the checkpoint if one is being written.
-            """)
+    static let configuration = RunOptions.command(
+        "distill", abstract: "Latent distillation (recipes as the language's distill) of a CoT checkpoint, then greedy evaluation.",
+        recipes: DistillationRecipe.allCases.map { ($0.rawValue, $0.summary) })
 
     @Option(help: "Checkpoint directory of the CoT model (train sft --save), or of a latent model.") var from: String
     @OptionGroup var problems: ArithmeticOptions
@@ -73,21 +68,13 @@ struct TrainDistillCommand: ParsableCommand {
         var data = try problems.problems()
         if resultsOnly { data = (try data.all.resultsOnly(), try data.train.resultsOnly(), try data.test.resultsOnly()) }
         let p = parameters()
-        let interrupt = TrainingInterrupt()
-        let result = try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data.train, parameters: p) { event in
-            common.report(event) { s in
-                String(format: "step %d  epoch %d  loss %.4f  lr %.2e  %.0f tok/s  %.0f s",
-                       s.step, s.epoch, s.loss, s.learningRate, s.tokensPerSecond, s.elapsed)
-            }
-            return interrupt.control()
-        }
-        try interrupt.trainingEnded {
-            if let save = common.save { try model.save(to: URL(fileURLWithPath: save), tokenizer: tokenizer) }
-        }
+        let (result, interrupted) = try common.train({ onEvent in
+            try DistillationTrainer.train(model: model, tokenizer: tokenizer, data: data.train, parameters: p, onEvent: onEvent)
+        }, save: { try model.save(to: $0, tokenizer: tokenizer) })
         let evaluation = try LatentEvaluator.evaluate(model: model, tokenizer: tokenizer, data: data.test, batchSize: 128)
         try printJSON([
             "from": from, "recipe": recipe.rawValue, "train_examples": data.train.count, "steps": result.steps,
-            "train_seconds": result.seconds, "final_loss": result.losses.last ?? .nan, "interrupted": interrupt.requested,
+            "train_seconds": result.seconds, "final_loss": result.losses.last ?? .nan, "interrupted": interrupted,
             "notes": result.notes, "test_examples": data.test.count, "accuracy": evaluation.result.accuracy,
             "mean_length": evaluation.result.meanLength, "eval_seconds": evaluation.result.seconds,
             "settings": ["latent": latent, "lr": p.optimizer.learningRate, "batch": p.batchSize, "weight": p.distillWeight,

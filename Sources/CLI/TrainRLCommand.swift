@@ -4,6 +4,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import ModelFiles
 import Models
 import TensorCore
 import Training
@@ -12,15 +13,9 @@ import Training
 /// RL prompts (a file or freshly generated problems), evaluates adaptive greedy inference on a
 /// test set before and after, optionally saves the result, and prints one JSON line.
 struct TrainRLCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "rl",
-        abstract: "GRPO (recipes as the language's rl) on the stop head and answer tokens of a latent checkpoint, then greedy evaluation.",
-        discussion: """
-            Recipes: \(GRPORecipe.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")). \
-            An option given explicitly overrides its recipe's value. Ctrl-C stops training after the current optimizer step; the model is then saved \
-            (--save) and evaluated as usual, and the summary says "interrupted": true. A second \
-            Ctrl-C quits at once (status 130), after the checkpoint if one is being written.
-            """)
+    static let configuration = RunOptions.command(
+        "rl", abstract: "GRPO (recipes as the language's rl) on the stop head and answer tokens of a latent checkpoint, then greedy evaluation.",
+        recipes: GRPORecipe.allCases.map { ($0.rawValue, $0.summary) })
 
     @Option(help: "Latent checkpoint directory (saved after distill).") var from: String
     @Option(help: "RL prompts file (GSM8K-Aug JSON/JSONL or implicit-CoT text); default: generated problems.") var data: String?
@@ -74,23 +69,18 @@ struct TrainRLCommand: ParsableCommand {
         let testSet = try evalLimit.map { try fullTest.take($0) } ?? fullTest
         let p = parameters()
         let before = try evaluate(model, tokenizer, testSet)
-        let interrupt = TrainingInterrupt()
-        let result = try GRPOTrainer.train(model: model, tokenizer: tokenizer, data: prompts, parameters: p) { event in
-            common.report(event) { s in
-                let m = s.metrics
-                return String(format: "step %d  reward %.3f  acc %.3f  len %.2f  kl %.4f  H %.3f  lr %.2e  %.0f s",
-                              s.step, m["reward"] ?? 0, m["accuracy"] ?? 0, m["length"] ?? 0, m["kl"] ?? 0,
-                              m["stop_entropy"] ?? 0, s.learningRate, s.elapsed)
-            }
-            return interrupt.control()
-        }
-        try interrupt.trainingEnded {
-            if let save = common.save { try model.save(to: URL(fileURLWithPath: save), tokenizer: tokenizer) }
-        }
+        let (result, interrupted) = try common.train(line: { s in
+            let m = s.metrics
+            return String(format: "step %d  reward %.3f  acc %.3f  len %.2f  kl %.4f  H %.3f  lr %.2e  %.0f s",
+                          s.step, m["reward"] ?? 0, m["accuracy"] ?? 0, m["length"] ?? 0, m["kl"] ?? 0,
+                          m["stop_entropy"] ?? 0, s.learningRate, s.elapsed)
+        }, { onEvent in
+            try GRPOTrainer.train(model: model, tokenizer: tokenizer, data: prompts, parameters: p, onEvent: onEvent)
+        }, save: { try model.save(to: $0, tokenizer: tokenizer) })
         let after = try evaluate(model, tokenizer, testSet)
         var summary: [String: Any] = [
             "from": from, "rl_prompts": prompts.count, "test_examples": testSet.count, "steps": result.steps,
-            "train_seconds": result.seconds, "before": before, "after": after, "interrupted": interrupt.requested,
+            "train_seconds": result.seconds, "before": before, "after": after, "interrupted": interrupted,
             "recipe": recipe.rawValue,
             "settings": ["prompts": self.prompts, "group": group, "lr": lr, "kl": kl, "penalty": p.reward.penalty, "bonus": bonus,
                          "cutoff": p.reward.cutoff, "max_new": maxNew, "head_temp": p.sampling.headTemperature,

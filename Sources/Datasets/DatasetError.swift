@@ -18,6 +18,11 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible, L
     case refused(path: String, line: Int?, reason: String)
     /// Writing failed.
     case writeFailed(path: String, reason: String)
+    /// The file would not fit in the memory still available; the reason gives the estimate
+    /// and the limit.
+    case tooLarge(path: String, reason: String)
+    /// Loading was interrupted (the caller's `shouldStop` said so).
+    case interrupted
 
     public var description: String {
         switch self {
@@ -38,6 +43,10 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible, L
             return "refused the file \(place): \(reason)"
         case let .writeFailed(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .tooLarge(path, reason):
+            return "cannot load \(path): \(reason)"
+        case .interrupted:
+            return "interrupted"
         }
     }
 

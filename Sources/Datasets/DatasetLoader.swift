@@ -1,4 +1,5 @@
 import Foundation
+import HostMemory
 import Support
 
 /// The file formats ``Dataset/load(path:format:strict:)`` reads.
@@ -43,14 +44,26 @@ extension Dataset {
     /// the content wins and a warning says so. Malformed lines are skipped and reported in
     /// `warnings` with their line numbers; the file is refused when it has no valid example or,
     /// with `strict`, when any line is malformed.
-    /// - Throws: ``DatasetError`` when the file is missing, is not UTF-8, has an unknown format
-    ///   or is refused.
-    public static func load(path: String, format: DataFormat? = nil, strict: Bool = false) throws -> LoadedDataset {
+    /// - Parameter shouldStop: asked every ``stopCheckInterval`` lines; true ends the load with
+    ///   ``DatasetError/interrupted``.
+    /// - Throws: ``DatasetError`` when the file is missing, is not UTF-8, has an unknown format,
+    ///   is refused, would not fit in memory (``DatasetError/tooLarge(path:reason:)``) or the
+    ///   load was interrupted.
+    public static func load(
+        path: String, format: DataFormat? = nil, strict: Bool = false, shouldStop: () -> Bool = { false }
+    ) throws -> LoadedDataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DatasetError.fileNotFound(path: path)
         }
         guard !isDirectory.boolValue else { throw DatasetError.unreadable(path: path, reason: "it is a directory") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        do {
+            try HostMemory.check(size.multipliedReportingOverflow(by: memoryPerFileByte).overflow ? Int.max : size * memoryPerFileByte,
+                                 for: "a dataset read from a \(HostMemory.format(size)) file")
+        } catch {
+            throw DatasetError.tooLarge(path: path, reason: error.description)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -79,17 +92,30 @@ extension Dataset {
             }
             chosen = byContent
         }
-        var loaded = try parse(text, format: chosen, source: path, strict: strict)
+        var loaded = try parse(text, format: chosen, source: path, strict: strict, shouldStop: shouldStop)
         loaded.warnings = notes + loaded.warnings
         return loaded
     }
 
-    /// Parses dataset text in a known format (see ``load(path:format:strict:)``); `source` names
-    /// the data in messages.
-    public static func parse(_ text: String, format: DataFormat, source: String = "<text>", strict: Bool = false) throws -> LoadedDataset {
+    /// How many bytes of memory a loaded dataset takes per byte of its file, at most: the file,
+    /// its text, the parsed records and the examples' strings are alive at once.
+    static let memoryPerFileByte = 6
+
+    /// How often (in lines or records) a load asks `shouldStop`.
+    public static let stopCheckInterval = 1000
+
+    /// Parses dataset text in a known format (see ``load(path:format:strict:shouldStop:)``);
+    /// `source` names the data in messages.
+    public static func parse(
+        _ text: String, format: DataFormat, source: String = "<text>", strict: Bool = false,
+        shouldStop: () -> Bool = { false }
+    ) throws -> LoadedDataset {
         var examples: [Example] = []
         var warnings: [LoadWarning] = []
+        var taken = 0
         func take(line: Int, _ parse: () throws(StepSplitter.Problem) -> Example) throws {
+            taken += 1
+            if taken % stopCheckInterval == 0, shouldStop() { throw DatasetError.interrupted }
             do {
                 examples.append(try parse())
             } catch {

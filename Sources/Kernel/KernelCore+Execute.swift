@@ -14,15 +14,9 @@ extension KernelCore {
         }
 
         let host = KernelExecutionHost(core: self, request: message, silent: request.silent, allowStdin: request.allowStdin)
-        shared.withLock {
-            $0.executing = true
-            $0.interruptRequested = false
-        }
+        cellStarts(sentAt: Header.secondsSinceEpoch(parsing: message.header.date))
         let outcome = interpreter.execute(request.code, host: host)
-        shared.withLock {
-            $0.executing = false
-            $0.interruptRequested = false
-        }
+        cellEnds()
 
         if request.storeHistory {
             history.append(line: count, input: request.code, output: outcome.result?.plain)

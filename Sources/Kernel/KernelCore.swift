@@ -30,13 +30,18 @@ public final class KernelCore: @unchecked Sendable {
     let log: KernelLog
     /// This kernel process's session id (headers' `session`).
     public let sessionID = Header.newID()
-    private let interruptInterpreter: @Sendable () -> Void
+    private let interruption: Interruption
     private let onShutdown: @Sendable (Shutdown) -> Void
 
     /// State shared between the shell and control threads.
     struct Shared {
         var executing = false
         var interruptRequested = false
+        /// When (seconds since 1970, kernel clock) an interrupt arrived while no cell ran. It
+        /// stops the next cell if that cell's request was sent before it: the two travel on
+        /// different sockets and threads, so an interrupt sent just after an execute request
+        /// may be handled before the cell has started.
+        var idleInterrupt: Double?
         var shutdown: Shutdown?
     }
     let shared = Mutex(Shared())
@@ -57,10 +62,10 @@ public final class KernelCore: @unchecked Sendable {
     ) {
         self.interpreter = interpreter
         self.transport = transport
-        self.framing = Framing(signer: signer)
+        self.framing = Framing(signer: signer, history: SignatureHistory())
         self.info = info
         self.log = log
-        self.interruptInterpreter = interpreter.interruptHandle
+        self.interruption = interpreter.interruption
         self.onShutdown = onShutdown
     }
 
@@ -94,14 +99,44 @@ public final class KernelCore: @unchecked Sendable {
         if let shutdown = shutdownRequest, case .shutdown = request { onShutdown(shutdown) }
     }
 
-    /// Asks the running cell to stop (SIGINT or `interrupt_request`). Does nothing while idle,
-    /// so a stray interrupt never cancels the next cell.
+    /// Asks the running cell to stop (SIGINT or `interrupt_request`). While idle it is
+    /// remembered, and stops only a cell whose request was sent before the interrupt arrived
+    /// (see ``cellStarts(sentAt:)``), so a stray interrupt never cancels a later cell.
     public func interrupt() {
-        let running = shared.withLock { state in
-            if state.executing { state.interruptRequested = true }
-            return state.executing
+        let now = Header.secondsSinceEpoch()
+        shared.withLock { state in
+            if state.executing {
+                state.interruptRequested = true
+                // Held: the interpreter may not have cleared its flag for this cell yet.
+                interruption.requestAndHold()
+            } else {
+                state.idleInterrupt = now
+            }
         }
-        if running { interruptInterpreter() }
+    }
+
+    /// Marks a cell as running. An interrupt that arrived while idle, after the cell's request
+    /// was sent (`sent`, from its header's date), stops it; any other pending one is dropped.
+    func cellStarts(sentAt sent: Double?) {
+        shared.withLock { state in
+            state.executing = true
+            let pending = state.idleInterrupt
+            state.idleInterrupt = nil
+            state.interruptRequested = false
+            if let pending, let sent, sent <= pending {
+                state.interruptRequested = true
+                interruption.requestAndHold()
+            }
+        }
+    }
+
+    /// Marks the running cell as over; a held interrupt ends with it.
+    func cellEnds() {
+        shared.withLock { state in
+            state.executing = false
+            state.interruptRequested = false
+            interruption.release()
+        }
     }
 
     /// The `iopub_welcome` a new IOPub subscriber gets (JEP 65), topic = the subscription.

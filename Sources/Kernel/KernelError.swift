@@ -8,6 +8,8 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformedMessage(String)
     /// A received message's HMAC signature does not match.
     case badSignature
+    /// A correctly signed message whose signature was accepted before: a replay.
+    case replayedMessage(msgID: String)
     /// Waiting for an `input_reply` ended because the cell was interrupted or the kernel stopped.
     case inputInterrupted
     /// Writing a kernelspec failed.
@@ -18,6 +20,7 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .connectionFile(let message): message
         case .malformedMessage(let message): "malformed message: \(message)"
         case .badSignature: "message signature does not match (wrong key?)"
+        case .replayedMessage(let msgID): "replayed message \(msgID): a message with the same HMAC was accepted before; not run again"
         case .inputInterrupted: "input() was interrupted"
         case .kernelSpec(let message): message
         }

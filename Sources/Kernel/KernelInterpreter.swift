@@ -3,8 +3,8 @@
 import Lang
 
 /// What the kernel needs from a language session. `Lang.Session` conforms; tests may use
-/// any other implementation. Every method except `interruptHandle`'s function is called
-/// from the kernel's shell thread only.
+/// any other implementation. Every method is called from the kernel's shell thread only;
+/// `interruption` is touched from any thread.
 public protocol KernelInterpreter: AnyObject {
     /// Runs a cell; output goes out through `host` as it happens.
     func execute(_ code: String, host: any ExecutionHost) -> ExecutionOutcome
@@ -14,7 +14,7 @@ public protocol KernelInterpreter: AnyObject {
     func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle?
     /// Whether the code can run as it is.
     func isComplete(_ code: String) -> Completeness
-    /// A function that asks the running `execute` to stop soon. Called from any thread
-    /// (signal watcher, control thread).
-    var interruptHandle: @Sendable () -> Void { get }
+    /// The flag `execute` polls and clears when it starts (unless held): the kernel requests
+    /// interrupts through it from any thread (signal watcher, control thread).
+    var interruption: Interruption { get }
 }

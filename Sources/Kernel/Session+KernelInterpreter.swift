@@ -6,9 +6,4 @@ extension Session: KernelInterpreter {
     public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
         inspect(code, cursor: cursor, detail: detailLevel)
     }
-
-    public var interruptHandle: @Sendable () -> Void {
-        let interruption = self.interruption
-        return { interruption.request() }
-    }
 }

@@ -3,7 +3,13 @@
 // Threads: heartbeat (REP echo); IOPub publisher (owns XPUB, sends welcomes); control
 // (kernel_info, interrupt, shutdown — served while a cell runs); shell (dispatch and
 // execution, with a large stack for deep recursion); a SIGINT watcher. The calling thread
-// waits for a shutdown request, then stops the others.
+// waits for a shutdown request (or for its parent process to die), then stops the others.
+//
+// Every socket refuses frames larger than `maxMessageBytes` (ZMQ_MAXMSGSIZE: libzmq drops the
+// connection when a frame's header announces more, before reading it), and the ROUTER
+// sockets hand an identity over to its newest connection (ZMQ_ROUTER_HANDOVER): clients made
+// by one jupyter_client KernelManager (`km.client()`) share a session id, which they use as
+// their socket identity, and a ROUTER otherwise ignores every later peer with the same one.
 
 import CZeroMQ
 import Kernel
@@ -15,15 +21,30 @@ public final class KernelServer {
     private let interpreter: any KernelInterpreter
     private let info: KernelInfo
     private let log: KernelLog
+    private let maxMessageBytes: Int
+    private let parentWatch: ParentWatch
 
     /// Stack size of the shell (executing) thread.
     public static let shellStackSize = 64 << 20
 
-    public init(connection: ConnectionInfo, interpreter: any KernelInterpreter, info: KernelInfo = KernelInfo(), log: KernelLog) {
+    /// The largest frame a client may send, unless configured otherwise: 64 MiB, far above
+    /// any cell or comm message and far below what would hurt the kernel.
+    public static let defaultMaxMessageBytes = 64 << 20
+
+    /// - Parameters:
+    ///   - maxMessageBytes: the largest frame a socket accepts (ZMQ_MAXMSGSIZE); a larger one
+    ///     closes the sender's connection before it is read.
+    ///   - environment: where `JPY_PARENT_PID` is read (the parent whose death ends the kernel).
+    public init(
+        connection: ConnectionInfo, interpreter: any KernelInterpreter, info: KernelInfo = KernelInfo(), log: KernelLog,
+        maxMessageBytes: Int = KernelServer.defaultMaxMessageBytes, environment: [String: String] = [:]
+    ) {
         self.connection = connection
         self.interpreter = interpreter
         self.info = info
         self.log = log
+        self.maxMessageBytes = maxMessageBytes
+        self.parentWatch = ParentWatch(environment: environment)
     }
 
     /// Binds every channel, serves until `shutdown_request`, then stops. Returns what the
@@ -31,9 +52,12 @@ public final class KernelServer {
     @discardableResult
     public func run() throws(ZMQError) -> KernelCore.Shutdown {
         let context = try ZMQContext()
-        let shell = try makeSocket(context, ZMQ_ROUTER, .shell)
-        let control = try makeSocket(context, ZMQ_ROUTER, .control)
-        let stdin = try makeSocket(context, ZMQ_ROUTER, .stdin)
+        let handover: (ZMQSocket) throws(ZMQError) -> Void = { socket throws(ZMQError) in
+            try socket.setOption(ZMQ_ROUTER_HANDOVER, 1)
+        }
+        let shell = try makeSocket(context, ZMQ_ROUTER, .shell, configure: handover)
+        let control = try makeSocket(context, ZMQ_ROUTER, .control, configure: handover)
+        let stdin = try makeSocket(context, ZMQ_ROUTER, .stdin, configure: handover)
         let iopub = try makeSocket(context, ZMQ_XPUB, .iopub) { socket throws(ZMQError) in
             try socket.setOption(ZMQ_XPUB_VERBOSE, 1)
         }
@@ -70,8 +94,19 @@ public final class KernelServer {
         let interrupts = InterruptWatcher { _ in core.interrupt() }
         defer { interrupts.stop() }
         log.traffic?("listening on \(Channel.allCases.map { connection.endpoint(for: $0) }.joined(separator: " "))")
+        if !connection.makeSigner().isSigning {
+            log.problem("WARNING: the connection file's key is empty, so messages are neither signed nor checked: "
+                + "anyone who can reach these ports can run code as this user. Give the kernel a key (jupyter_client "
+                + "writes one unless told not to).")
+        }
 
-        stopRequested.wait()
+        while !stopRequested.wait(seconds: 0.5) {
+            if parentWatch.parentIsGone {
+                log.problem("the parent process (pid \(parentWatch.parent ?? 0)) has exited; shutting the kernel down")
+                core.interrupt()
+                break
+            }
+        }
         // The shutdown reply and its idle are already queued. Stop the socket loops (the
         // shell thread may still be finishing an interrupted cell), then the publisher, which
         // sends whatever is still queued before it closes IOPub.
@@ -94,6 +129,7 @@ public final class KernelServer {
     ) throws(ZMQError) -> ZMQSocket {
         let socket = try ZMQSocket(context, type: type)
         try socket.setOption(ZMQ_LINGER, 1000)
+        try socket.setOption(ZMQ_MAXMSGSIZE, int64: Int64(maxMessageBytes))
         if connection.transport == .tcp, connection.ip.contains(":") {
             try socket.setOption(ZMQ_IPV6, 1)
         }

@@ -42,5 +42,6 @@ final class DispatchSemaphoreBox: Sendable {
 
     func signal() { semaphore.signal() }
 
-    func wait() { semaphore.wait() }
+    /// Waits up to `seconds`; true when signalled.
+    func wait(seconds: Double) -> Bool { semaphore.wait(timeout: .now() + seconds) == .success }
 }

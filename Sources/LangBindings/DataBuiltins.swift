@@ -61,8 +61,9 @@ enum DataBuiltins {
             category: category
         ) { args, context in
             let path = try args.string("path")
+            let interruption = context.interruption
             let loaded = try EngineErrors.run("load_data", "path") {
-                try Dataset.load(path: Paths.resolve(path))
+                try Dataset.load(path: Paths.resolve(path)) { interruption.isRequested }
             }
             if !loaded.warnings.isEmpty {
                 let shown = loaded.warnings.prefix(5).map { "  \($0.description)" }

@@ -2,7 +2,9 @@
 
 import Datasets
 import Foundation
+import HostMemory
 import Lang
+import ModelFiles
 import Models
 import Plot
 import Training
@@ -22,9 +24,17 @@ enum EngineErrors {
                 return RuntimeError(.valueError, "\(function): argument '\(argument)': \(message)")
             case .invalidCheckpoint(let message):
                 return RuntimeError(.ioError, "\(function): argument '\(argument)': \(message)")
+            case .outOfMemory(let message):
+                return RuntimeError(.valueError, "\(function): \(message)")
             case .interrupted:
                 return RuntimeError(.interrupted, "\(function): interrupted")
             }
+        }
+        if let e = error as? HostMemory.Shortage {
+            return RuntimeError(.valueError, "\(function): \(e.description)")
+        }
+        if let e = error as? CheckpointWriteError {
+            return RuntimeError(.ioError, "\(function): argument '\(argument)': \(e.description)")
         }
         if let e = error as? TrainingError {
             switch e {
@@ -53,6 +63,10 @@ enum EngineErrors {
             return RuntimeError(.valueError, "\(function): argument '\(name)' \(message)")
         case .fileNotFound, .unreadable, .notUTF8, .unknownFormat, .refused, .writeFailed:
             return RuntimeError(.ioError, "\(function): argument '\(argument)': \(error.description)")
+        case .tooLarge:
+            return RuntimeError(.valueError, "\(function): argument '\(argument)': \(error.description)")
+        case .interrupted:
+            return RuntimeError(.interrupted, "\(function): interrupted")
         }
     }
 

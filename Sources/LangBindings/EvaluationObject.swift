@@ -6,7 +6,7 @@ import Training
 /// An evaluation inside the language: `e.accuracy` (0…1), `e.mean_length`, `e.lengths` (one per
 /// example), `e.by_steps` (a table with columns `steps`, `count`, `accuracy`, `mean_length`),
 /// `e.seconds`, plus `e.correct`, `e.outputs`, `e.mode`, `e.count` and, in latent modes,
-/// `e.latent_steps` (one per example).
+/// `e.latent_steps` and `e.flops` (forward FLOPs, one per example).
 public final class EvaluationObject: HostObject {
     public let result: EvaluationResult
     /// The mode as the language wrote it: `"cot"`, `"nocot"`, `"latent"` or a number.
@@ -16,12 +16,15 @@ public final class EvaluationObject: HostObject {
 
     /// Latent steps per example in latent modes; nil otherwise.
     public let latentSteps: [Int]?
+    /// Forward FLOPs per example in latent modes; nil otherwise.
+    public let flops: [Double]?
 
-    public init(result: EvaluationResult, mode: String, requested: Int, latentSteps: [Int]? = nil) {
+    public init(result: EvaluationResult, mode: String, requested: Int, latentSteps: [Int]? = nil, flops: [Double]? = nil) {
         self.result = result
         self.mode = mode
         self.requested = requested
         self.latentSteps = latentSteps
+        self.flops = flops
     }
 
     var meanLatentSteps: Double? {
@@ -71,7 +74,7 @@ public final class EvaluationObject: HostObject {
     }
 
     public var fieldNames: [String] {
-        ["accuracy", "mean_length", "lengths", "by_steps", "seconds", "correct", "outputs", "mode", "count", "latent_steps"]
+        ["accuracy", "mean_length", "lengths", "by_steps", "seconds", "correct", "outputs", "mode", "count", "latent_steps", "flops"]
     }
 
     public func field(_ name: String) throws -> Value? {
@@ -86,6 +89,7 @@ public final class EvaluationObject: HostObject {
         case "mode": return .string(mode)
         case "count": return .int(evaluatedCount)
         case "latent_steps": return latentSteps.map { .list($0.map { .int($0) }) } ?? .null
+        case "flops": return flops.map { .list($0.map { .number($0) }) } ?? .null
         default: return nil
         }
     }

@@ -70,7 +70,8 @@ enum InferenceBuiltins {
             summary: "Greedy answers of the model on every example, scored as in the paper: accuracy (0…1), each "
                 + "example's total reasoning length (latent steps + 2 in latent modes, chain-of-thought tokens in "
                 + "\"cot\", 0 in \"nocot\"), and a by_steps table (steps, count, accuracy, mean_length). `mode` is "
-                + "\"cot\", \"nocot\", \"latent\" (the stop head decides) or a number (that many latent steps). Returns an evaluation.",
+                + "\"cot\", \"nocot\", \"latent\" (the stop head decides) or a number (that many latent steps). In latent modes "
+                + "`e.latent_steps` and `e.flops` (forward FLOPs) give each example's cost. Returns an evaluation.",
             example: "before = evaluate(m, parts.test)",
             category: category
         ) { args, context in
@@ -102,7 +103,7 @@ enum InferenceBuiltins {
                                                  onProgress: onProgress, shouldStop: { interruption.isRequested })
                 }
                 object = EvaluationObject(result: result.result, mode: mode.name, requested: data.dataset.count,
-                                          latentSteps: result.latentSteps)
+                                          latentSteps: result.latentSteps, flops: result.flops)
             }
             if interruption.isRequested && object.evaluatedCount < data.dataset.count {
                 progress.finish(status: "interrupted after \(object.evaluatedCount) of \(data.dataset.count) examples",

@@ -3,6 +3,7 @@
 import Datasets
 import Foundation
 import Lang
+import ModelFiles
 import Models
 import TensorCore
 
@@ -26,9 +27,11 @@ enum ModelBuiltins {
                 + "`number_digits: 3` reads every number of up to three digits as one token, as Llama 3's tokenizer does.",
             example: "m = model(parts.train, dim: 128, layers: 4, heads: 4)",
             category: category
-        ) { args, _ in
+        ) { args, context in
             let data = try DataBuiltins.dataset(args, "data")
-            let dim = try positive(args, "dim"), layers = try positive(args, "layers"), heads = try positive(args, "heads")
+            let dim = try positive(args, "dim", limit: LlamaConfiguration.limit(of: .dimension))
+            let layers = try positive(args, "layers", limit: LlamaConfiguration.limit(of: .layers))
+            let heads = try positive(args, "heads", limit: LlamaConfiguration.limit(of: .heads))
             guard dim % heads == 0 else {
                 throw args.valueError("heads", "must divide dim (\(dim)); e.g. heads: \(suggestHeads(dim)), got \(heads)")
             }
@@ -39,7 +42,10 @@ enum ModelBuiltins {
             guard seed >= 0 else { throw args.valueError("seed", "must be 0 or more, got \(seed)") }
             let mlp = try args.optionalInt("mlp")
             if let mlp, mlp < 1 { throw args.valueError("mlp", "must be at least 1 (or nil for the default), got \(mlp)") }
-            let maximumLength = try positive(args, "max_length")
+            if let mlp, mlp > LlamaConfiguration.limit(of: .mlpHiddenSize) {
+                throw args.valueError("mlp", "is \(mlp), above the limit of \(LlamaConfiguration.limit(of: .mlpHiddenSize))")
+            }
+            let maximumLength = try positive(args, "max_length", limit: LlamaConfiguration.limit(of: .maximumLength))
             let numberDigits = try args.int("number_digits")
             guard (1...Tokenizer.maximumNumberDigits).contains(numberDigits) else {
                 throw args.valueError("number_digits", "must be 1 (one token per digit) to \(Tokenizer.maximumNumberDigits) "
@@ -51,7 +57,10 @@ enum ModelBuiltins {
                 vocabularySize: tokenizer.count, dimension: dim, layers: layers, heads: heads, mlpHiddenSize: mlp,
                 maximumLength: maximumLength, bosTokenID: tokenizer.bosID, eosTokenID: tokenizer.eosID,
                 padTokenID: tokenizer.padID)
-            let network = try EngineErrors.run("model", "dim") { try LlamaModel(configuration: configuration, seed: UInt64(seed)) }
+            let interruption = context.interruption
+            let network = try EngineErrors.run("model", "dim") {
+                try LlamaModel(configuration: configuration, seed: UInt64(seed)) { interruption.isRequested }
+            }
             var origin = "model(data, dim: \(dim), layers: \(layers), heads: \(heads), seed: \(seed)"
             if let mlp { origin += ", mlp: \(mlp)" }
             if numberDigits > 1 { origin += ", number_digits: \(numberDigits)" }
@@ -61,9 +70,11 @@ enum ModelBuiltins {
         }
     }
 
-    static func positive(_ args: Arguments, _ name: String) throws -> Int {
+    /// A whole-number argument from 1 to `limit` (by default, any).
+    static func positive(_ args: Arguments, _ name: String, limit: Int = Int.max) throws -> Int {
         let n = try args.int(name)
         guard n >= 1 else { throw args.valueError(name, "must be a whole number of at least 1, got \(n)") }
+        guard n <= limit else { throw args.valueError(name, "is \(n), above the limit of \(limit)") }
         return n
     }
 

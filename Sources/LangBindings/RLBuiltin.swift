@@ -30,6 +30,9 @@ extension TrainingBuiltins {
                 + "`recipe` sets `penalty`, `cutoff`, `head_temp` and `head_lr`, an argument given overriding it: "
                 + GRPORecipe.allCases.map { "\"\($0.rawValue)\" (\($0.figure))" }.joined(separator: ", ")
                 + "; it returns a run.",
+            signature: "rl(model, data, recipe: \"adaptive\", max_steps: 100, prompts: 8, group: 16, lr: 1e-5, kl: 1e-3, "
+                + "penalty: 0.5, bonus: 0.1, cutoff: 0, max_new: 40, validate: nil, validate_every: 25, select: \"accuracy\", "
+                + "head_temp: 8, head_lr: 100, seconds: nil, warmup: 10, seed: 0)",
             example: "r = rl(m, arith(n: 3000, seed: 2), max_steps: 300)",
             category: category, link: "docs/method.md", renamedLabels: renamed
         ) { args, context in

@@ -4,6 +4,7 @@
 import Datasets
 import Foundation
 import Lang
+import ModelFiles
 import Models
 import Plot
 
@@ -19,13 +20,14 @@ enum SaveBuiltin {
                 + "records and tables as a JSON file (a path ending in .json).",
             example: "save(parts.test, \"test.jsonl\")  # also save(m, \"runs/m1\"), save(p, \"loss.svg\"), save({accuracy: e.accuracy}, \"e.json\")",
             category: DataBuiltins.category
-        ) { args, _ in
+        ) { args, context in
             let path = Paths.resolve(try args.string("path"))
             switch args["x"] {
             case .object(let data as DatasetObject):
                 try EngineErrors.run("save", "path") { try data.dataset.save(to: path) }
             case .object(let model as ModelObject):
-                try saveModel(model, to: path)
+                let interruption = context.interruption
+                try saveModel(model, to: path) { interruption.isRequested }
             case .object(let plot as PlotObject):
                 guard !Paths.isDirectory(path) else {
                     throw RuntimeError(.ioError, "save: argument 'path' \(path) is a directory; give a file name such as \"plot.svg\"")
@@ -52,18 +54,22 @@ enum SaveBuiltin {
         }
     }
 
-    static func saveModel(_ model: ModelObject, to path: String) throws {
+    /// Saves a model directory as a whole (the old one stays until the new one is complete);
+    /// `shouldStop` (the interrupt flag) abandons it between steps, leaving the old one.
+    static func saveModel(_ model: ModelObject, to path: String, shouldStop: () -> Bool) throws {
         if Paths.exists(path) && !Paths.isDirectory(path) {
             throw RuntimeError(.ioError, "save: argument 'path' \(path) is a file; a model is saved as a directory (e.g. \"runs/m1\")")
         }
         do {
             if let latent = model.latent {
-                try latent.save(to: URL(fileURLWithPath: path), tokenizer: model.tokenizer)
+                try latent.save(to: URL(fileURLWithPath: path), tokenizer: model.tokenizer, shouldStop: shouldStop)
             } else {
-                try Checkpoint.save(model.model, tokenizer: model.tokenizer, to: URL(fileURLWithPath: path))
+                try Checkpoint.save(model.model, tokenizer: model.tokenizer, to: URL(fileURLWithPath: path), shouldStop: shouldStop)
             }
         } catch let e as ModelError {
             throw EngineErrors.convert(e, function: "save", argument: "x")
+        } catch let e as CheckpointWriteError {
+            throw EngineErrors.convert(e, function: "save", argument: "path")
         } catch {
             throw RuntimeError(.ioError, "save: argument 'path': cannot write the model directory \(path): \(error.localizedDescription)")
         }

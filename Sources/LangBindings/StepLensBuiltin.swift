@@ -9,12 +9,14 @@ extension InferenceBuiltins {
             name: "step_lens",
             parameters: [.init("model"), .init("data"), .init("mode", default: "latent")],
             summary: "What the latent steps carry, by step count: each problem is solved greedily with its trace, and what "
-                + "its latent inputs write (the step lens of `solve`) is compared with the reference's results, one problem at "
-                + "a time. Columns: steps (\"all\" for every problem), count, accuracy, first_exact (the first latent writes the "
-                + "first result exactly), chain_exact (every intermediate result is written exactly, in order; a 1-step problem "
-                + "always counts), accuracy_given_chain (accuracy among those), answer_is_last_latent (the answer is what the "
-                + "last latent writes). Low chain_exact: the chain computes badly; high chain_exact with low "
-                + "accuracy_given_chain: the answer does not use it. `mode` is \"latent\" or a forced number of latent steps.",
+                + "its latent inputs write (the step lens of `solve`, read as one stream so a result spread over several "
+                + "latents counts once) is compared with the reference's results, one problem at a time. Columns: steps "
+                + "(\"all\" for every problem), count, accuracy, first_exact (the first latent writes the first result exactly), "
+                + "chain_exact (every intermediate result is written exactly, in order; a 1-step problem always counts), "
+                + "accuracy_given_chain (accuracy among those), answer_is_last_latent (the answer is what the last latent "
+                + "writes), wrong_at_i (the chain first misses intermediate result i). Low chain_exact: the chain computes "
+                + "badly; high chain_exact with low accuracy_given_chain: the answer does not use it. `mode` is \"latent\" or "
+                + "a forced number of latent steps.",
             example: "step_lens(m, take(parts.test, 300))",
             category: category
         ) { args, context in
@@ -44,12 +46,16 @@ extension InferenceBuiltins {
     }
 
     static func table(_ report: StepLensReport) -> Table {
-        Table(columns: ["steps", "count", "accuracy", "first_exact", "chain_exact", "accuracy_given_chain", "answer_is_last_latent"],
+        // One wrong_at_i column per intermediate result the longest problems have.
+        let wrongColumns = (report.rows.compactMap(\.steps).max() ?? 1) - 1
+        return Table(columns: ["steps", "count", "accuracy", "first_exact", "chain_exact", "accuracy_given_chain", "answer_is_last_latent"]
+                        + (0..<max(0, wrongColumns)).map { "wrong_at_\($0 + 1)" },
               rows: report.rows.map { r in
                   func share(_ k: Int, of n: Int) -> Value { n == 0 ? .null : .number(Double(k) / Double(n)) }
                   return [r.steps.map(Value.int) ?? .string("all"), .int(r.count), share(r.correct, of: r.count),
                           share(r.firstExact, of: r.count), share(r.chainExact, of: r.count),
                           share(r.correctGivenChain, of: r.chainExact), share(r.answerIsLastLatent, of: r.count)]
+                      + (0..<max(0, wrongColumns)).map { share(r.firstWrong[$0, default: 0], of: r.count) }
               })
     }
 }

@@ -19,6 +19,7 @@ enum TrainingBuiltins {
                 + "`cot: false` trains the No-CoT baseline. "
                 + "AdamW with warm-up then cosine decay; the run ends after `epochs`, `max_steps` optimizer steps or "
                 + "`seconds`, whichever comes first. Returns a run.",
+            signature: "sft(model, data, epochs: 1, lr: 1e-3, batch: 16, cot: true, max_steps: nil, seconds: nil, warmup: 100, seed: 0)",
             example: "r = sft(m, parts.train, epochs: 15)",
             category: category, link: "docs/method.md", renamedLabels: renamed
         ) { args, context in
@@ -64,6 +65,8 @@ enum TrainingBuiltins {
                 + "Recipes: \"stepwise\" (step supervision; \(DistillationRecipe.stepwise.figure)), \"codi\" (the paper's; "
                 + "\(DistillationRecipe.codi.figure)), \"coconut\" (a curriculum; \(DistillationRecipe.coconut.figure)). "
                 + "Returns a run; its `notes` say why the divergence guard rolled back.",
+            signature: "distill(model, data, recipe: \"stepwise\", latent: 6, epochs: 1, lr: 1e-3, batch: 4, weight: 2, "
+                + "step_weight: 1, step_align: \"chunks\", max_steps: nil, seconds: nil, warmup: 100, seed: 0)",
             example: "r = distill(m, parts.train, seconds: 600)",
             category: category, link: "docs/method.md", renamedLabels: renamed
         ) { args, context in

@@ -72,7 +72,8 @@ public struct LlamaConfiguration: Codable, Sendable, Equatable {
     /// Size of one attention head.
     public var headDimension: Int { heads > 0 ? dimension / heads : 0 }
 
-    /// Number of trainable parameters (the output head shares the embedding).
+    /// Number of trainable parameters (the output head shares the embedding). Meaningful for
+    /// a configuration that passed ``validate(naming:)`` (whose bounds keep it from overflowing).
     public var parameterCount: Int {
         let attention = 4 * dimension * dimension
         let mlp = 3 * dimension * mlpHiddenSize
@@ -80,22 +81,61 @@ public struct LlamaConfiguration: Codable, Sendable, Equatable {
         return vocabularySize * dimension + layers * (attention + mlp + norms) + dimension
     }
 
-    /// Checks that the sizes describe a model that can exist.
+    /// Bytes a model of this configuration holds once built: its parameters and its rotary
+    /// table (training adds gradients, optimizer state and activations on top).
+    public var memoryEstimate: Int {
+        4 * parameterCount + rotaryTableBytes
+    }
+
+    /// Bytes of the rotary cos/sin table (`maximumLength × headDimension` floats).
+    public var rotaryTableBytes: Int { 4 * maximumLength * headDimension }
+
+    /// The largest value each size may take: far beyond what a CPU trains, small enough that
+    /// no product of them overflows and a crafted file is refused before anything is allocated.
+    public static let limits: [(field: Field, limit: Int)] = [
+        (.vocabularySize, 1 << 21), (.dimension, 1 << 16), (.layers, 1024), (.heads, 1 << 12),
+        (.mlpHiddenSize, 1 << 18), (.maximumLength, 1 << 20),
+    ]
+
+    /// The sizes that are checked against ``limits``.
+    public enum Field: String, Sendable, CaseIterable {
+        case vocabularySize, dimension, layers, heads, mlpHiddenSize, maximumLength
+
+        /// The value of this field in a configuration.
+        public func value(in c: LlamaConfiguration) -> Int {
+            switch self {
+            case .vocabularySize: c.vocabularySize
+            case .dimension: c.dimension
+            case .layers: c.layers
+            case .heads: c.heads
+            case .mlpHiddenSize: c.mlpHiddenSize
+            case .maximumLength: c.maximumLength
+            }
+        }
+    }
+
+    /// The upper limit of one field.
+    public static func limit(of field: Field) -> Int {
+        limits.first { $0.field == field }!.limit
+    }
+
+    /// Checks that the sizes describe a model that can exist, each within ``limits``.
+    /// - Parameter naming: how a field is called in the error (a file's key, an argument's
+    ///   name); by default its Swift name, which is also its key in the `latent` section.
     /// - Throws: ``ModelError/invalidConfiguration(_:)`` naming the first impossible value.
-    public func validate() throws {
+    public func validate(naming: (Field) -> String = { $0.rawValue }) throws {
         func fail(_ message: String) -> ModelError { .invalidConfiguration(message) }
-        for (name, value) in [
-            ("vocabularySize", vocabularySize), ("dimension", dimension), ("layers", layers),
-            ("heads", heads), ("mlpHiddenSize", mlpHiddenSize), ("maximumLength", maximumLength),
-        ] where value <= 0 {
-            throw fail("\(name) must be positive, got \(value)")
+        for (field, limit) in Self.limits {
+            let value = field.value(in: self)
+            guard value > 0 else { throw fail("\(naming(field)) must be positive, got \(value)") }
+            guard value <= limit else { throw fail("\(naming(field)) is \(value), above the limit of \(limit)") }
         }
         guard dimension % heads == 0 else {
-            throw fail("dimension \(dimension) is not divisible by heads \(heads)")
+            throw fail("\(naming(.dimension)) \(dimension) is not divisible by \(naming(.heads)) \(heads)")
         }
         guard headDimension % 2 == 0 else {
             throw fail(
-                "head dimension \(headDimension) (dimension \(dimension) / heads \(heads)) "
+                "head dimension \(headDimension) (\(naming(.dimension)) \(dimension) / \(naming(.heads)) \(heads)) "
                     + "must be even for rotary positions")
         }
         guard ropeTheta.isFinite, ropeTheta > 1 else {

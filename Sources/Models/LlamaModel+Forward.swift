@@ -50,6 +50,8 @@ extension LlamaModel {
             throw ModelError.invalidInput(
                 "sequence of \(past + t) positions exceeds the model's maximum length \(c.maximumLength)")
         }
+        try Self.checkMemory(Self.activationBytes(c, rows: b, positions: t, past: past),
+                             for: "a forward pass over \(b) rows of \(t) tokens")
         let recording = Autograd.needsGrad(parameters() + [x])
         if let capacity = cache?.capacity {
             guard past + t <= capacity else {
@@ -115,5 +117,18 @@ extension LlamaModel {
     /// The input vectors of token ids: rows of the embedding, shape `shape + [D]`.
     public func embed(_ ids: [Int], shape: [Int]) -> Tensor {
         ModelOps.embedding(embedding, ids: ids, shape: shape)
+    }
+}
+
+extension LlamaModel {
+    /// A generous estimate of what one forward pass allocates (and training keeps for the
+    /// backward pass): per token and layer the normed inputs, projections, MLP activations and
+    /// attention scores, plus the logits and their softmax.
+    static func activationBytes(_ c: LlamaConfiguration, rows: Int, positions: Int, past: Int) -> Int {
+        let perLayer = 12 * c.dimension + 4 * c.mlpHiddenSize + 2 * c.heads * (past + positions)
+        let perToken = c.layers * perLayer + 3 * c.vocabularySize
+        let (tokens, overflow) = rows.multipliedReportingOverflow(by: positions)
+        let (floats, overflow2) = tokens.multipliedReportingOverflow(by: perToken)
+        return overflow || overflow2 || floats > Int.max / 4 ? Int.max : 4 * floats
     }
 }

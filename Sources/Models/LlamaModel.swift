@@ -6,6 +6,7 @@
 //                   h = h + down(silu(gate(n2(h))) ⊙ up(n2(h)))
 //   logits = norm(h) · embedᵀ
 
+import HostMemory
 import Support
 import TensorCore
 
@@ -55,9 +56,13 @@ public final class LlamaModel {
 
     /// A freshly initialised model: weights N(0, 0.02), the residual output projections
     /// (`o_proj`, `down_proj`) scaled by `1/√(2L)`, norm weights 1. Same seed → same weights.
-    /// - Throws: ``ModelError/invalidConfiguration(_:)``.
-    public convenience init(configuration: LlamaConfiguration, seed: UInt64 = 0) throws {
+    /// - Parameter shouldStop: asked between layers; true ends the build with
+    ///   ``ModelError/interrupted``.
+    /// - Throws: ``ModelError/invalidConfiguration(_:)``, ``ModelError/outOfMemory(_:)`` when the
+    ///   weights would not fit in the memory available, ``ModelError/interrupted``.
+    public convenience init(configuration: LlamaConfiguration, seed: UInt64 = 0, shouldStop: () -> Bool = { false }) throws {
         try configuration.validate()
+        try Self.checkMemory(configuration.memoryEstimate, for: "a model with \(configuration.parameterCount) parameters")
         var rng = SplitMix64(seed: seed)
         let (v, d, f) = (configuration.vocabularySize, configuration.dimension, configuration.mlpHiddenSize)
         let std: Float = 0.02
@@ -68,6 +73,7 @@ public final class LlamaModel {
         var tensors: [String: Tensor] = [:]
         tensors[Self.embeddingName] = normal([v, d], std)
         for l in 0..<configuration.layers {
+            if shouldStop() { throw ModelError.interrupted }
             let p = "model.layers.\(l)."
             tensors[p + "input_layernorm.weight"] = Tensor(repeating: 1, shape: [d])
             tensors[p + "self_attn.q_proj.weight"] = normal([d, d], std)
@@ -89,6 +95,7 @@ public final class LlamaModel {
     ///   tensors, or ``ModelError/invalidConfiguration(_:)``.
     public init(configuration: LlamaConfiguration, tensors: [String: Tensor]) throws {
         try configuration.validate()
+        try Self.checkMemory(configuration.rotaryTableBytes, for: "the rotary table of \(configuration.maximumLength) positions")
         let expected = Self.parameterShapes(for: configuration)
         var problems: [String] = []
         let missing = expected.map(\.name).filter { tensors[$0] == nil }
@@ -125,7 +132,17 @@ public final class LlamaModel {
                              maximumLength: configuration.maximumLength, theta: configuration.ropeTheta)
     }
 
-    static let embeddingName = "model.embed_tokens.weight"
+    /// Throws ``ModelError/outOfMemory(_:)`` when `bytes` (an estimate of what `what` is about
+    /// to allocate) would not fit in the memory still available.
+    public static func checkMemory(_ bytes: Int, for what: @autoclosure () -> String) throws {
+        do {
+            try HostMemory.check(bytes, for: what())
+        } catch {
+            throw ModelError.outOfMemory(error.description)
+        }
+    }
+
+    public static let embeddingName = "model.embed_tokens.weight"
     static let finalNormName = "model.norm.weight"
 
     /// The parameter names and shapes a configuration implies, in the model's fixed order.

@@ -9,6 +9,9 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     /// A checkpoint directory cannot be read or does not match the model; the message lists
     /// the missing, extra or mis-shaped tensors, or the file at fault.
     case invalidCheckpoint(String)
+    /// What was asked for would not fit in the memory still available; the message gives the
+    /// estimate and the limit.
+    case outOfMemory(String)
     /// A caller's `shouldStop` check asked a long computation (generation, sampling) to end
     /// between two decoding steps; nothing partial is returned.
     case interrupted
@@ -18,6 +21,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         case .invalidConfiguration(let message): "invalid model configuration: \(message)"
         case .invalidInput(let message): "invalid model input: \(message)"
         case .invalidCheckpoint(let message): "invalid checkpoint: \(message)"
+        case .outOfMemory(let message): "not enough memory: \(message)"
         case .interrupted: "interrupted"
         }
     }

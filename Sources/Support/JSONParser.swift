@@ -64,63 +64,54 @@ struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONError) -> JSONValue {
-        try enter()
-        index += 1
         var object: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(object)
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw fail("expected a string key")
+        try parseSequence(closer: "}", name: "object") { parser throws(JSONError) in
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
+                throw parser.fail("expected a string key")
             }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipWhitespace()
-            object[key] = try parseValue()
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                depth -= 1
-                return .object(object)
-            } else {
-                throw fail("expected ',' or '}'")
+            let key = try parser.parseString()
+            parser.skipWhitespace()
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else {
+                throw parser.fail("expected ':'")
             }
+            parser.index += 1
+            parser.skipWhitespace()
+            object[key] = try parser.parseValue()
         }
+        return .object(object)
     }
 
     private mutating func parseArray() throws(JSONError) -> JSONValue {
+        var array: [JSONValue] = []
+        try parseSequence(closer: "]", name: "array") { parser throws(JSONError) in array.append(try parser.parseValue()) }
+        return .array(array)
+    }
+
+    /// The elements of an object or array after its opening bracket, each read by `element`,
+    /// separated by commas, up to `closer`.
+    private mutating func parseSequence(closer: Unicode.Scalar, name: String,
+                                        element: (inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
         try enter()
         index += 1
-        var array: [JSONValue] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        if index < bytes.count, bytes[index] == UInt8(ascii: closer) {
             index += 1
             depth -= 1
-            return .array(array)
+            return
         }
         while true {
             skipWhitespace()
-            array.append(try parseValue())
+            try element(&self)
             skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated array") }
+            guard index < bytes.count else { throw fail("unterminated \(name)") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
-            } else if bytes[index] == UInt8(ascii: "]") {
+            } else if bytes[index] == UInt8(ascii: closer) {
                 index += 1
                 depth -= 1
-                return .array(array)
+                return
             } else {
-                throw fail("expected ',' or ']'")
+                throw fail("expected ',' or '\(closer)'")
             }
         }
     }

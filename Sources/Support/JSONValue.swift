@@ -44,15 +44,9 @@ public enum JSONValue: Sendable, Equatable {
 // MARK: - Typed access (nil when the value has another type)
 
 extension JSONValue {
-    public var stringValue: String? {
-        if case .string(let s) = self { return s }
-        return nil
-    }
+    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
 
-    public var boolValue: Bool? {
-        if case .bool(let b) = self { return b }
-        return nil
-    }
+    public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
 
     public var doubleValue: Double? {
         switch self {
@@ -95,15 +89,9 @@ extension JSONValue {
         }
     }
 
-    public var objectValue: [String: JSONValue]? {
-        if case .object(let o) = self { return o }
-        return nil
-    }
+    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
 
-    public var arrayValue: [JSONValue]? {
-        if case .array(let a) = self { return a }
-        return nil
-    }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
 
     /// `value["key"]` on an object; nil for other types or a missing key.
     public subscript(key: String) -> JSONValue? {

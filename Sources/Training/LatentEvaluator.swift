@@ -20,6 +20,8 @@ public struct LatentEvaluationResult: Sendable, Equatable {
     }
     /// Decode steps (forward positions after the prompt) per second over the whole run.
     public var decodeStepsPerSecond: Double
+    /// Forward FLOPs each example took (``LatentModel/inferenceFLOPs(promptLength:latentSteps:answerTokens:)``).
+    public var flops: [Double] = []
 
     public static func == (a: Self, b: Self) -> Bool {
         a.result == b.result && a.latentSteps == b.latentSteps
@@ -34,7 +36,8 @@ public struct LatentSolveTrace: Sendable, Equatable {
     public var topTokenTexts: [[String]]
     /// Step lens: for each entry of ``steps``, the text the model writes from the latent vector
     /// that position hands on, alone (``LatentModel/writtenTokens(from:maximumTokens:until:)``,
-    /// up to a closing `>>`) — after step supervision, the intermediate result it carries.
+    /// up to `<eos>`) — after step supervision, the intermediate result (or, with
+    /// `step_align: "chunks"`, the run of the written chain) it carries.
     public var writes: [String] = []
     public var latentSteps: Int
     /// Total reasoning length (latent steps + 2).
@@ -66,12 +69,15 @@ public enum LatentEvaluator {
         let start = clock.now
         let examples = Array(data)
         var generations = [LatentGeneration?](repeating: nil, count: examples.count)
+        var promptLengths = [Int](repeating: 0, count: examples.count)
         var decodeSteps = 0
         for chunk in stride(from: 0, to: examples.count, by: batchSize) {
             let members = Array(chunk..<min(examples.count, chunk + batchSize))
+            let prompts = members.map { tokenizer.prompt(question: examples[$0].question, latent: true) }
+            for (i, index) in members.enumerated() { promptLengths[index] = prompts[i].count }
             let out: [LatentGeneration]
             do {
-                out = try model.generate(prompts: members.map { tokenizer.prompt(question: examples[$0].question, latent: true) },
+                out = try model.generate(prompts: prompts,
                                          policy: policy, maximumAnswerTokens: maximumAnswerTokens, batchSize: batchSize,
                                          shouldStop: shouldStop)
             } catch ModelError.interrupted {
@@ -96,8 +102,12 @@ public enum LatentEvaluator {
         let bySteps = groups.keys.sorted().map { k in
             (k, Double(groups[k]!.map { steps[$0] }.reduce(0, +)) / Double(groups[k]!.count))
         }
+        let flops = kept.map { i in
+            model.inferenceFLOPs(promptLength: promptLengths[i], latentSteps: generations[i]!.latentSteps,
+                                 answerTokens: generations[i]!.tokens.count)
+        }
         return LatentEvaluationResult(result: result, latentSteps: steps, meanLatentStepsBySteps: bySteps,
-                                      decodeStepsPerSecond: Double(decodeSteps) / max(result.seconds, 1e-9))
+                                      decodeStepsPerSecond: Double(decodeSteps) / max(result.seconds, 1e-9), flops: flops)
     }
 
     /// Accuracy with each forced latent count in `counts` (e.g. `0...8`).
@@ -119,7 +129,7 @@ public enum LatentEvaluator {
         let text = tokenizer.decode(g.tokens, skipSpecial: true)
         let answer: Double? = if case .number(let x) = AnswerParsing.outcome(of: text) { x } else { nil }
         let writes = try g.trace.map { entry in
-            tokenizer.decode(try model.writtenTokens(from: entry.nextInput, until: { tokenizer.decode($0).hasSuffix(">>") }))
+            tokenizer.decode(try model.writtenTokens(from: entry.nextInput))
         }
         return LatentSolveTrace(
             steps: g.trace, topTokenTexts: g.trace.map { $0.topTokens.map { tokenizer.token(of: $0.id) ?? "?" } },

@@ -1,6 +1,6 @@
 // Named recipes: each trainer's variants behind one named choice, the default being the best
 // measured one (the language's `recipe:`, the CLI's `--recipe`). An explicit argument overrides
-// its recipe's value. Each recipe's summary names its measured figure and date.
+// its recipe's value. Each recipe names its measured figure and date.
 
 /// The recipes of `distill`.
 public enum DistillationRecipe: String, CaseIterable, Sendable {
@@ -18,38 +18,33 @@ public enum DistillationRecipe: String, CaseIterable, Sendable {
     public var parameters: DistillationTrainer.Parameters {
         var p = DistillationTrainer.Parameters()
         switch self {
-        case .codi:
-            break
-        case .stepwise:
-            (p.batchSize, p.distillWeight, p.stepWeight, p.stepAlignment) = (4, 2, 1, .chunks)
-        case .coconut:
-            (p.batchSize, p.curriculum) = (16, 0.5)
+        case .codi: break
+        case .stepwise: (p.batchSize, p.distillWeight, p.stepWeight, p.stepAlignment) = (4, 2, 1, .chunks)
+        case .coconut: (p.batchSize, p.curriculum) = (16, 0.5)
         }
         return p
     }
 
-    /// The measured figure, with its date, in a few words.
-    public var figure: String {
-        switch self {
-        case .stepwise: "Latent-6 60.2 %, mean of 3 seeds, 2026-12-05"
-        case .codi: "Latent-6 19.2 %, 2026-11-27"
-        case .coconut: "Latent-6 25.95 %, 2026-11-28"
-        }
-    }
+    /// The measured figure and its date, in a few words (`figure`), and the settings with how the
+    /// figure was measured, in one line (`summary`).
+    public var figure: String { measured.figure }
+    public var summary: String { measured.summary }
 
-    /// One line: the settings and the measured figure, with its date and how it was measured.
-    public var summary: String {
+    private var measured: (figure: String, summary: String) {
         switch self {
         case .stepwise:
-            "latent: 6, batch: 4, lr: 1e-3, weight: 2, step_weight: 1, step_align: \"chunks\" — Latent-6 50.7 / 62.35 / "
+            ("Latent-6 60.2 %, mean of 3 seeds, 2026-12-05",
+             "latent: 6, batch: 4, lr: 1e-3, weight: 2, step_weight: 1, step_align: \"chunks\" — Latent-6 50.7 / 62.35 / "
                 + "67.65 % over seeds 0 / 1 / 2 (mean 60.2 %; 2026-12-05, Intel Emerald Rapids), from a teacher reading "
-                + "numbers least significant digit first after 10 min of results-only SFT"
+                + "numbers least significant digit first after 10 min of results-only SFT")
         case .codi:
-            "latent: 6, batch: 32, lr: 1e-3, weight: 20, no step supervision (the paper's) — Latent-6 19.2 % "
-                + "(2026-11-27, batch 16, 30 min from a 94.75 % CoT teacher)"
+            ("Latent-6 19.2 %, 2026-11-27",
+             "latent: 6, batch: 32, lr: 1e-3, weight: 20, no step supervision (the paper's) — Latent-6 19.2 % "
+                + "(2026-11-27, batch 16, 30 min from a 94.75 % CoT teacher)")
         case .coconut:
-            "codi's objective with batch: 16 after Coconut-style stages over the first half of the run — Latent-6 "
-                + "25.95 % (2026-11-28, 6,000 steps from a 91.4 % results-only model)"
+            ("Latent-6 25.95 %, 2026-11-28",
+             "codi's objective with batch: 16 after Coconut-style stages over the first half of the run — Latent-6 "
+                + "25.95 % (2026-11-28, 6,000 steps from a 91.4 % results-only model)")
         }
     }
 }
@@ -67,32 +62,23 @@ public enum GRPORecipe: String, CaseIterable, Sendable {
     /// The recipe's settings.
     public var parameters: GRPOTrainer.Parameters {
         var p = GRPOTrainer.Parameters()
-        switch self {
-        case .paper:
-            break
-        case .adaptive:
+        if self == .adaptive {
             (p.reward.cutoff, p.reward.penalty, p.sampling.headTemperature, p.headLearningRateFactor) = (0, 0.5, 8, 100)
         }
         return p
     }
 
-    /// The measured figure, with its date, in a few words.
+    /// The measured figure and its date, in a few words (`figure`), and the settings with how the
+    /// figure was measured, in one line (`summary`).
     public var figure: String {
-        switch self {
-        case .adaptive: "Latent-6's length −62 % at equal accuracy, 2026-11-27"
-        case .paper: "length unchanged, 2026-11-27"
-        }
+        self == .adaptive ? "Latent-6's length −62 % at equal accuracy, 2026-11-27" : "length unchanged, 2026-11-27"
     }
 
-    /// One line: the settings and the measured figure, with its date and how it was measured.
     public var summary: String {
-        switch self {
-        case .adaptive:
-            "cutoff: 0, penalty: 0.5, head_temp: 8, head_lr: 100 — Latent-6's mean length 8.00 → 3.04 (−62 %) at "
+        self == .adaptive
+            ? "cutoff: 0, penalty: 0.5, head_temp: 8, head_lr: 100 — Latent-6's mean length 8.00 → 3.04 (−62 %) at "
                 + "unchanged 19.2 % accuracy in 30 min (2026-11-27)"
-        case .paper:
-            "cutoff: 1, penalty: 1e-4, head_temp: 1, head_lr: 1 (the paper's) — length unchanged (8.00), accuracy "
+            : "cutoff: 1, penalty: 1e-4, head_temp: 1, head_lr: 1 (the paper's) — length unchanged (8.00), accuracy "
                 + "19.2 → 18.75 % in 410 steps (2026-11-27)"
-        }
     }
 }

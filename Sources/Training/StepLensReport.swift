@@ -23,6 +23,9 @@ public struct StepLensReport: Sendable, Equatable {
         public var correctGivenChain = 0
         /// The answer equals what the last latent input writes.
         public var answerIsLastLatent = 0
+        /// Problems whose chain first misses intermediate result i (0-based), by i: where the
+        /// chain goes wrong.
+        public var firstWrong: [Int: Int] = [:]
 
         public init(steps: Int?) { self.steps = steps }
 
@@ -35,12 +38,15 @@ public struct StepLensReport: Sendable, Equatable {
                 if o.correct { correctGivenChain += 1 }
             }
             if o.answerIsLastLatent { answerIsLastLatent += 1 }
+            if let i = o.firstWrong { firstWrong[i, default: 0] += 1 }
         }
     }
 
     /// One problem's comparison.
     struct Observation: Equatable {
         var correct, firstExact, chainExact, answerIsLastLatent: Bool
+        /// The first intermediate result (0-based) the chain misses; nil when it holds.
+        var firstWrong: Int? = nil
     }
 
     /// One row per step count, in order, then the row of all problems.
@@ -57,22 +63,45 @@ public struct StepLensReport: Sendable, Equatable {
         return value.isEmpty ? nil : String(value)
     }
 
+    /// The results a chain of lens texts writes, in order. Texts in `<< >>` are read as one
+    /// stream, so a result split over several latents (`"<<3"`, `"7>>"`: step supervision with
+    /// `step_align: "chunks"`) is one result, and a latent that writes two (`"8>><<1"`) gives
+    /// both; texts without brackets are one result each.
+    static func results(writtenBy writes: [String]) -> [String?] {
+        let stream = writes.joined()
+        guard stream.contains("<<") else { return writes.map(result(of:)) }
+        var out: [String?] = []
+        var rest = Substring(stream)
+        while let open = rest.range(of: "<<") {
+            let body = rest[open.upperBound...]
+            if let close = body.range(of: ">>") {
+                out.append(result(of: "<<" + body[..<close.lowerBound] + ">>"))
+                rest = body[close.upperBound...]
+            } else {
+                out.append(result(of: "<<" + body + ">>"))
+                break
+            }
+        }
+        return out
+    }
+
     /// Compares one problem's lens with its reference: `writes` are the texts of the latent
     /// inputs it was fed (in order), `answer` the model's parsed answer text.
     static func observe(_ example: Example, writes: [String], answer: String?, correct: Bool) -> Observation {
         let results = example.steps.map(result(of:))
-        let written = writes.map(result(of:))
-        var chain = true, next = 0
+        let written = Self.results(writtenBy: writes)
+        var firstWrong: Int? = nil, next = 0
         let intermediates = Array(results.dropLast())
-        for r in intermediates {
-            guard let r, let found = written[next...].firstIndex(of: r) else { chain = false; break }
+        for (i, r) in intermediates.enumerated() {
+            guard let r, let found = written[next...].firstIndex(of: r) else { firstWrong = i; break }
             next = found + 1
         }
         return Observation(
             correct: correct,
             firstExact: results.first.map { $0 != nil && written.first == $0 } ?? false,
-            chainExact: chain,
-            answerIsLastLatent: answer != nil && written.last.map { $0 == answer } == true)
+            chainExact: firstWrong == nil,
+            answerIsLastLatent: answer != nil && written.last.map { $0 == answer } == true,
+            firstWrong: firstWrong)
     }
 
     /// Solves every example greedily with its trace (batch 1) and compares. `onProgress(done,

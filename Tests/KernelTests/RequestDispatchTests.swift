@@ -87,10 +87,12 @@ import Lang
     @Test func interruptStopsARunningCellAndIsIgnoredWhileIdle() async throws {
         let interpreter = ScriptedInterpreter()
         let h = Harness(interpreter: interpreter)
-        // Idle: nothing to interrupt, and the next cell is not affected.
+        // Idle: nothing to interrupt, and a cell sent after it is not affected.
         h.core.handleControl(h.client.request("interrupt_request").frames)
-        let interruptedWhileIdle = interpreter.interrupted.load(ordering: .sequentiallyConsistent)
-        #expect(!interruptedWhileIdle)
+        #expect(!interpreter.interruption.isRequested)
+        let later = h.client.execute("print after")
+        h.core.handleShell(later.frames)
+        #expect(h.reply(to: later.id)?.content["status"] == "ok")
 
         let cell = h.client.execute("spin")
         let core = h.core
@@ -102,6 +104,43 @@ import Lang
         #expect(h.reply(to: interrupt.id, on: .control)?.content == ["status": "ok"])
         for _ in 0..<400 where h.reply(to: cell.id) == nil { try await Task.sleep(for: .milliseconds(5)) }
         #expect(h.reply(to: cell.id)?.content["ename"] == "Interrupted")
+    }
+
+    /// Runs `cell` on a thread of its own; true when its reply arrived within two seconds.
+    private func replied(_ h: Harness, _ cell: (id: String, frames: [[UInt8]])) async throws -> Bool {
+        for _ in 0..<400 where h.reply(to: cell.id) == nil { try await Task.sleep(for: .milliseconds(5)) }
+        return h.reply(to: cell.id) != nil
+    }
+
+    @Test func anInterruptThatOvertakesItsCellStillStopsIt() async throws {
+        // The client sent the execute request, then the interrupt; the control thread handled the
+        // interrupt before the shell thread started the cell.
+        let interpreter = ScriptedInterpreter()
+        let h = Harness(interpreter: interpreter)
+        let cell = h.client.execute("spin")
+        h.core.handleControl(h.client.request("interrupt_request").frames)
+        let core = h.core
+        Thread { core.handleShell(cell.frames) }.start()
+        #expect(try await replied(h, cell), "the cell ran on: the interrupt was lost")
+        #expect(h.reply(to: cell.id)?.content["ename"] == "Interrupted")
+        let next = h.client.execute("print next")
+        h.core.handleShell(next.frames)
+        #expect(h.reply(to: next.id)?.content["status"] == "ok")
+    }
+
+    @Test func anInterruptRacingTheStartOfItsCellIsNeverLost() async throws {
+        for attempt in 0..<40 {
+            let h = Harness(interpreter: ScriptedInterpreter())
+            let core = h.core
+            let cell = h.client.execute("spin")
+            let interrupt = h.client.request("interrupt_request").frames
+            let delay = UInt32(attempt % 5) * 20
+            Thread { core.handleShell(cell.frames) }.start()
+            Thread { usleep(delay); core.handleControl(interrupt) }.start()
+            #expect(try await replied(h, cell), "attempt \(attempt): the interrupt was lost")
+            #expect(h.reply(to: cell.id)?.content["ename"] == "Interrupted")
+            guard h.reply(to: cell.id) != nil else { return }
+        }
     }
 
     @Test func badlySignedAndMalformedMessagesAreDroppedAndLogged() {

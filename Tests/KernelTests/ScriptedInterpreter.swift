@@ -13,16 +13,11 @@ import Synchronization
 ///     value TEXT      result text/plain TEXT          fail NAME     error NAME
 ///     input PROMPT    reads a line, prints it         spin          runs until interrupted
 final class ScriptedInterpreter: KernelInterpreter {
-    let interrupted = Atomic<Bool>(false)
+    let interruption = Interruption()
     let started = Atomic<Bool>(false)
 
-    var interruptHandle: @Sendable () -> Void {
-        let box = InterruptBox(self)
-        return { box.fire() }
-    }
-
     func execute(_ code: String, host: any ExecutionHost) -> ExecutionOutcome {
-        interrupted.store(false, ordering: .sequentiallyConsistent)
+        interruption.reset()
         var result: MimeBundle?
         for line in code.split(separator: "\n", omittingEmptySubsequences: true) {
             let parts = line.split(separator: " ", maxSplits: 1)
@@ -49,7 +44,7 @@ final class ScriptedInterpreter: KernelInterpreter {
                 }
             case "spin":
                 started.store(true, ordering: .sequentiallyConsistent)
-                while !interrupted.load(ordering: .sequentiallyConsistent) { usleep(1000) }
+                while !interruption.isRequested { usleep(1000) }
                 return ExecutionOutcome(error: ExecutionError(name: "Interrupted", message: "interrupted", traceback: []))
             default:
                 return ExecutionOutcome(error: ExecutionError(name: "SyntaxError", message: "unknown command \(command)", traceback: []))
@@ -74,10 +69,4 @@ final class ScriptedInterpreter: KernelInterpreter {
         if code.hasPrefix("}") { return .invalid }
         return .complete
     }
-}
-
-private final class InterruptBox: @unchecked Sendable {
-    weak var target: ScriptedInterpreter?
-    init(_ target: ScriptedInterpreter) { self.target = target }
-    func fire() { target?.interrupted.store(true, ordering: .sequentiallyConsistent) }
 }

@@ -147,3 +147,88 @@ import Testing
         #expect(throws: KernelError.self) { try ConnectionInfo(contentsOf: "/nonexistent/kernel.json") }
     }
 }
+
+@Suite struct ReplayTests {
+    func sample() -> Message {
+        Message(identities: [Array("client".utf8)], header: Header(session: "s", msgType: "execute_request"),
+                content: ["code": "1+1"])
+    }
+
+    @Test func aMessageIsAcceptedOnceThenRefusedAsAReplay() throws {
+        let framing = Framing(signer: Signer(key: Array("k".utf8)), history: SignatureHistory())
+        let message = sample()
+        let frames = framing.encode(message)
+        #expect(try framing.decode(frames) == message)
+        #expect(throws: KernelError.replayedMessage(msgID: message.header.msgID)) { try framing.decode(frames) }
+        // The same message from another connection (other identities) is the same replay.
+        var elsewhere = frames
+        elsewhere[0] = Array("another-client".utf8)
+        #expect(throws: KernelError.replayedMessage(msgID: message.header.msgID)) { try framing.decode(elsewhere) }
+        // An uppercase copy of the signature is the same signature.
+        var shouted = frames
+        shouted[2] = shouted[2].map { $0 >= 0x61 && $0 <= 0x66 ? $0 - 0x20 : $0 }
+        #expect(throws: KernelError.replayedMessage(msgID: message.header.msgID)) { try framing.decode(shouted) }
+        // A new message is accepted.
+        #expect(try framing.decode(framing.encode(sample())).content == ["code": "1+1"])
+    }
+
+    @Test func badlySignedOrMalformedMessagesDoNotEnterTheHistory() throws {
+        let history = SignatureHistory()
+        let framing = Framing(signer: Signer(key: Array("k".utf8)), history: history)
+        var frames = framing.encode(sample())
+        frames[4] = Array("not json".utf8)
+        frames[2] = Array(framing.signer.signature(of: frames[3...6]).utf8)
+        let signature = frames[2]
+        #expect(throws: KernelError.self) { try framing.decode(frames) }
+        #expect(history.admit(signature), "a message refused for its content was remembered")
+    }
+
+    @Test func theHistoryIsBoundedAndForgetsTheOldestFirst() {
+        let history = SignatureHistory(capacity: 3)
+        let signatures = (0..<5).map { Array("sig\($0)".utf8) }
+        for s in signatures { #expect(history.admit(s)) }
+        #expect(!history.admit(signatures[4]) && !history.admit(signatures[3]) && !history.admit(signatures[2]))
+        #expect(history.admit(signatures[0]), "the oldest signature should have been forgotten")
+    }
+
+    @Test func withoutAKeyNothingIsRemembered() throws {
+        let framing = Framing(signer: Signer(key: []), history: SignatureHistory())
+        let frames = framing.encode(sample())
+        _ = try framing.decode(frames)
+        _ = try framing.decode(frames)
+    }
+
+    @Test func theKernelDropsAndLogsAReplayedRequest() {
+        let h = Harness(interpreter: ScriptedInterpreter())
+        let cell = h.client.execute("print once")
+        h.core.handleShell(cell.frames)
+        h.core.handleShell(cell.frames)
+        h.core.handleControl(cell.frames)
+        #expect(h.transport.sent(on: .shell).filter { $0.parentID == cell.id }.count == 1)
+        #expect(h.problems.all.filter { $0.contains("replayed message \(cell.id)") }.count == 2)
+    }
+}
+
+@Suite struct HeaderDateTests {
+    @Test func readsTheDatesClientsWrite() throws {
+        let z = try #require(Header.secondsSinceEpoch(parsing: "2026-12-07T10:00:00.250000Z"))
+        #expect(abs(z - 1_796_637_600.25) < 1e-6)
+        #expect(Header.secondsSinceEpoch(parsing: "2026-12-07T10:00:00.250000+00:00") == z)
+        #expect(Header.secondsSinceEpoch(parsing: "2026-12-07T11:30:00.250+01:30") == z)
+        #expect(Header.secondsSinceEpoch(parsing: "2026-12-07T05:00:00.25-05:00") == z)
+        #expect(Header.secondsSinceEpoch(parsing: "2026-12-07T10:00") == z - 0.25)
+    }
+
+    @Test func ourOwnDatesRoundTrip() throws {
+        let now = Header.secondsSinceEpoch()
+        let parsed = try #require(Header.secondsSinceEpoch(parsing: Header.now()))
+        #expect(abs(parsed - now) < 1)
+    }
+
+    @Test func anythingElseIsNotADate() {
+        for text in ["", "yesterday", "2026-12-07", "2026-13-07T10:00:00Z", "2026-12-07T10:00:00.Z",
+                     "2026-12-07T10:00:00Zjunk", "2026-12-07T25:00:00Z", "２０２６-12-07T10:00:00Z"] {
+            #expect(Header.secondsSinceEpoch(parsing: text) == nil, "\(text)")
+        }
+    }
+}

@@ -35,6 +35,13 @@ import Testing
             #expect(b.helpText.contains("Example:\n    \(b.example)") && b.helpText.hasSuffix("More: \(b.link)"), "\(b.name)")
             #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(b.link).path), "\(b.name): \(b.link)")
         }
+        // The trainers' signatures are written out (to show 1e-3 rather than 0.001): they name
+        // every parameter, in order.
+        for b in LangBindings.training {
+            let names = b.signature.dropFirst(b.name.count + 1).dropLast().split(separator: ",")
+                .map { $0.split(separator: ":")[0].trimmingCharacters(in: .whitespaces) }
+            #expect(names == b.parameters.map(\.name), "\(b.name)")
+        }
         let distill = try #require(LangBindings.all.first { $0.name == "distill" })
         let words = distill.helpText.split(whereSeparator: \.isWhitespace).count
         #expect(words <= 120, "help(distill) has \(words) words")

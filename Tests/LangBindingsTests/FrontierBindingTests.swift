@@ -36,3 +36,16 @@ import Testing
         #expect(s.fails("distill(m, d, latent: \"by-chain-x\")", "ValueError").contains("by-chain-K"))
     }
 }
+
+/// `e.flops`: the forward FLOPs of each answered problem, in latent modes.
+@Suite struct EvaluationFLOPsTests {
+    @Test func moreLatentStepsCostMoreFLOPs() {
+        let s = tinyModelSession()
+        s.ok("distill(m, d, latent: 2, batch: 8, warmup: 1)")
+        // One answer token each, so the two runs differ only by their latent steps.
+        s.ok("a = evaluate(m, take(d, 4), mode: 0, max_tokens: 1)\nb = evaluate(m, take(d, 4), mode: 3, max_tokens: 1)")
+        #expect(s.ok("len(a.flops) == 4 and min(a.flops) > 0") == "true")
+        #expect(s.ok("map(0..<4, fn(i) { b.flops[i] > a.flops[i] })") == "[true, true, true, true]")
+        #expect(s.ok("evaluate(m, take(d, 2), mode: \"nocot\", max_tokens: 2).flops") == "")
+    }
+}

@@ -84,7 +84,7 @@ import Testing
     @Test func stepLensTabulatesWhatTheLatentsWriteByStepCount() {
         let s = distilledSession()
         s.ok("l = step_lens(m, take(d, 6), mode: 2)")
-        #expect(s.ok("keys(l[0])") == "[\"steps\", \"count\", \"accuracy\", \"first_exact\", \"chain_exact\", \"accuracy_given_chain\", \"answer_is_last_latent\"]")
+        #expect(s.ok("keys(l[0])") == "[\"steps\", \"count\", \"accuracy\", \"first_exact\", \"chain_exact\", \"accuracy_given_chain\", \"answer_is_last_latent\", \"wrong_at_1\"]")
         // The last row is every problem; the rows before it split them by step count.
         #expect(s.ok("l[len(l) - 1].steps") == "\"all\"")
         #expect(s.ok("l[len(l) - 1].count") == "6")

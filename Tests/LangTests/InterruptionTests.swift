@@ -78,6 +78,18 @@ final class Shared<T>: @unchecked Sendable {
         #expect(s.execute("1 + 1", host: RecordingHost()).result?.plain == "2")
     }
 
+    @Test func aHeldInterruptSurvivesTheStartOfTheNextExecutionUntilReleased() {
+        // The kernel holds an interrupt when it cannot tell whether the cell it targets has
+        // cleared the flag yet; the cell that starts next is stopped, the one after is not.
+        let session = Session()
+        session.interruption.requestAndHold()
+        #expect(session.execute("x = 1", host: RecordingHost()).error?.name == "Interrupted")
+        #expect(session.execute("y = 2", host: RecordingHost()).error?.name == "Interrupted")
+        session.interruption.release()
+        #expect(session.execute("z = 3\nz", host: RecordingHost()).result?.plain == "3")
+        #expect(session.value(named: "x") == nil)
+    }
+
     @Test func runawayRecursionIsAnErrorOnASmallStack() {
         let result = Shared(NSMutableArray())
         onThread(stackSize: 512 << 10) {

@@ -28,6 +28,12 @@ import Testing
         (LlamaConfiguration(vocabularySize: 10, normEpsilon: 0), "normEpsilon"),
         (LlamaConfiguration(vocabularySize: 10, ropeTheta: .nan), "ropeTheta"),
         (LlamaConfiguration(vocabularySize: 10, eosTokenID: 10), "eosTokenID 10 is outside"),
+        (LlamaConfiguration(vocabularySize: 10, dimension: 1 << 32), "dimension is 4294967296, above the limit of 65536"),
+        (LlamaConfiguration(vocabularySize: 10, maximumLength: 1_000_000_000_000_000),
+         "maximumLength is 1000000000000000, above the limit of 1048576"),
+        (LlamaConfiguration(vocabularySize: 10, layers: 1 << 40), "layers is 1099511627776, above the limit of 1024"),
+        (LlamaConfiguration(vocabularySize: Int.max), "vocabularySize is 9223372036854775807, above the limit"),
+        (LlamaConfiguration(vocabularySize: 10, mlpHiddenSize: 1 << 62), "mlpHiddenSize is 4611686018427387904"),
     ])
     func impossibleValuesAreNamed(configuration: LlamaConfiguration, fragment: String) {
         do {
@@ -37,6 +43,31 @@ import Testing
             #expect("\(error)".contains(fragment), "\(error)")
         }
         #expect(throws: ModelError.self) { try LlamaModel(configuration: configuration) }
+    }
+
+    @Test func aModelThatWouldNotFitInMemoryIsRefusedWithTheEstimate() {
+        // Within every limit, but the 2²¹ × 2¹⁶ embedding alone takes 512 GiB, 576 GiB with the layer.
+        let c = LlamaConfiguration(vocabularySize: 1 << 21, dimension: 1 << 16, layers: 1, heads: 1 << 8,
+                                   mlpHiddenSize: 64, maximumLength: 16)
+        do {
+            _ = try LlamaModel(configuration: c)
+            Issue.record("a 512 GiB model was built")
+        } catch let ModelError.outOfMemory(message) {
+            #expect(message.contains("needs about 576.0 GiB"), "\(message)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func anInterruptedBuildStopsBetweenLayers() {
+        var asked = 0
+        #expect(throws: ModelError.interrupted) {
+            try LlamaModel(configuration: LlamaConfiguration(vocabularySize: 20, dimension: 8, layers: 4, heads: 2)) {
+                asked += 1
+                return asked == 2
+            }
+        }
+        #expect(asked == 2)
     }
 
     @Test func codableRoundTrip() throws {

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import ModelFiles
 @testable import Models
 import Support
 import TensorCore

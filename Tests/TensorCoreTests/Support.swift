@@ -1,6 +1,5 @@
 // Shared helpers for the TensorCore tests: seeded tensors, closeness checks that keep the
-// caller's source location, a grad-check expectation, and hand-built
-// safetensors bytes.
+// caller's source location, and a grad-check expectation.
 
 import Foundation
 import Support
@@ -36,16 +35,4 @@ func expectGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, atol: Float = 1e
     let report = GradCheck.check(inputs, epsilon: epsilon, absoluteTolerance: atol, relativeTolerance: rtol, f)
     #expect(report.passed, "\(report)", sourceLocation: sourceLocation)
     #expect(report.checked == inputs.reduce(0) { $0 + $1.count }, sourceLocation: sourceLocation)
-}
-
-/// A hand-built safetensors file: the 8-byte little-endian header length, the header JSON
-/// (padded with spaces to a multiple of 8), then `data` as the raw tensor bytes.
-func safeTensorsBytes(_ header: String, data: [UInt8] = []) -> Data {
-    var h = Array(header.utf8)
-    while h.count % 8 != 0 { h.append(0x20) }
-    var d = Data()
-    withUnsafeBytes(of: UInt64(h.count).littleEndian) { d.append(contentsOf: $0) }
-    d.append(contentsOf: h)
-    d.append(contentsOf: data)
-    return d
 }

@@ -23,7 +23,7 @@ import Testing
         #expect(observe(["<<5>>", "<<5>>", "<<7>>", "<<20>>"], "19").chainExact)
         #expect(!observe(["<<20>>", "<<5>>"], "19").chainExact)
         let off = observe(["<<6>>", "<<20>>", "<<20>>"], "20")
-        #expect(off == .init(correct: false, firstExact: false, chainExact: false, answerIsLastLatent: true))
+        #expect(off == .init(correct: false, firstExact: false, chainExact: false, answerIsLastLatent: true, firstWrong: 0))
         #expect(!observe([], nil).chainExact && !observe([], nil).answerIsLastLatent)
         // One step: no intermediate result, the chain always holds.
         let one = Example(question: "q", steps: ["<<2+3=5>>"], answer: "5")
@@ -44,5 +44,25 @@ import Testing
             return done == 2 ? .stop : .continue
         }
         #expect(partial.rows.last?.count == 2 && stops == 2)
+    }
+}
+
+/// The step lens of a "chunks" model: each latent writes a run of the written chain's tokens.
+@Suite struct ChunkLensTests {
+    let e = Example(question: "q", steps: ["<<2+3=5>>", "<<5*4=20>>", "<<20-1=19>>"], answer: "19")
+
+    @Test func runsOfTheChainAreReadAsOneStream() {
+        #expect(StepLensReport.results(writtenBy: ["<<", "5>><<2", "0>>"]) == ["5", "20"])
+        #expect(StepLensReport.results(writtenBy: ["<<5>>", "<<5>>"]) == ["5", "5"])
+        #expect(StepLensReport.results(writtenBy: ["<<5>><<2"]) == ["5", "2"], "an unclosed last result is read as far as it goes")
+        #expect(StepLensReport.results(writtenBy: ["16-3=13", "7"]) == ["13", "7"], "texts without brackets are one result each")
+        let o = StepLensReport.observe(e, writes: ["<<", "5>><<2", "0>>"], answer: "19", correct: true)
+        #expect(o.chainExact && o.firstExact && o.firstWrong == nil)
+    }
+
+    @Test func theFirstMissedResultSaysWhereTheChainWentWrong() {
+        #expect(StepLensReport.observe(e, writes: ["<<5", ">><<21>>"], answer: "20", correct: false).firstWrong == 1)
+        #expect(StepLensReport.observe(e, writes: ["<<6", ">><<20>>"], answer: "19", correct: true).firstWrong == 0,
+                "a chain whose first result is wrong misses it even if a later one appears")
     }
 }

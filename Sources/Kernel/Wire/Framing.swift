@@ -11,9 +11,13 @@ public struct Framing: Sendable {
     public static let delimiter: [UInt8] = Array("<IDS|MSG>".utf8)
 
     public let signer: Signer
+    /// When set (and messages are signed), a message whose signature was accepted before is
+    /// refused as a replay.
+    public let history: SignatureHistory?
 
-    public init(signer: Signer) {
+    public init(signer: Signer, history: SignatureHistory? = nil) {
         self.signer = signer
+        self.history = history
     }
 
     /// The frames of a message, signed.
@@ -33,8 +37,9 @@ public struct Framing: Sendable {
         return frames
     }
 
-    /// Decodes received frames: finds the delimiter, checks the signature, parses the four
-    /// dicts. Throws `.badSignature` or `.malformedMessage(reason)`.
+    /// Decodes received frames: finds the delimiter, checks the signature (and, with a
+    /// `history`, that it was not seen before), parses the four dicts. Throws `.badSignature`,
+    /// `.replayedMessage` or `.malformedMessage(reason)`.
     public func decode(_ frames: [[UInt8]]) throws(KernelError) -> Message {
         guard let split = frames.firstIndex(of: Self.delimiter) else {
             throw .malformedMessage("no <IDS|MSG> delimiter among \(frames.count) frames")
@@ -58,12 +63,17 @@ public struct Framing: Sendable {
         }
 
         let header = try Header(json: object(frames[split + 2], "header"))
-        return Message(
+        let message = Message(
             identities: Array(frames[..<split]),
             header: header,
             parentHeader: try object(frames[split + 3], "parent_header"),
             metadata: try object(frames[split + 4], "metadata"),
             content: try object(frames[split + 5], "content"),
             buffers: Array(frames[(split + 6)...]))
+        // Only a well-formed message is remembered, so garbage cannot flush the history.
+        if let history, signer.isSigning, !history.admit(signature) {
+            throw .replayedMessage(msgID: header.msgID)
+        }
+        return message
     }
 }

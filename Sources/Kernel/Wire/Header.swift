@@ -86,4 +86,71 @@ public struct Header: Sendable, Equatable {
             + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2) + "."
             + pad(micros, 6) + "Z"
     }
+
+    /// The current time in seconds since 1970 (UTC), as `date` fields count it.
+    public static func secondsSinceEpoch() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// The moment an ISO 8601 `date` names (`2026-11-27T04:38:33.123456Z`, or with an offset
+    /// such as `+00:00` or `-05:00`; seconds and their fraction optional), in seconds since
+    /// 1970; nil when it is not such a date.
+    public static func secondsSinceEpoch(parsing date: String) -> Double? {
+        let bytes = Array(date.utf8)
+        var index = 0
+        func number(_ width: Int) -> Int? {
+            guard index + width <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<(index + width)] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            index += width
+            return value
+        }
+        func skip(_ character: Character) -> Bool {
+            guard index < bytes.count, bytes[index] == character.asciiValue else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), skip("-"), let month = number(2), skip("-"), let day = number(2),
+              skip("T") || skip(" "), let hour = number(2), skip(":"), let minute = number(2) else { return nil }
+        var second = 0.0
+        if skip(":") {
+            guard let whole = number(2) else { return nil }
+            second = Double(whole)
+            if skip(".") {
+                var scale = 0.1
+                let start = index
+                while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                    second += Double(bytes[index] - 0x30) * scale
+                    scale /= 10
+                    index += 1
+                }
+                guard index > start else { return nil }
+            }
+        }
+        var offset = 0
+        if skip("Z") || skip("z") {
+        } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            index += 1
+            guard let hours = number(2) else { return nil }
+            _ = skip(":")
+            guard let minutes = number(2) else { return nil }
+            offset = sign * (hours * 3600 + minutes * 60)
+        }
+        guard index == bytes.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+              second < 61 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        let seconds = timegm(&parts)
+        return Double(seconds - offset) + second
+    }
 }

@@ -66,9 +66,13 @@ extension GeneralBuiltins {
                 summary: "A new list with the item added at the end (lists never change; same as xs + [item]).",
                 example: "xs = append(xs, 4)"
             ) { args, _ in
-                let xs = try args.list("xs") + [args["item"]]
+                let old = try args.list("xs")
+                if old.count >= Operators.maxElements {
+                    throw args.valueError("xs", "has \(old.count) elements; a list may have at most \(Operators.maxElements)")
+                }
+                try Operators.checkMemory(bytes: Operators.listBytes(old.count + 1), "append")
                 if Value.tooDeep([args["item"]]) { throw Value.nestingError(in: "append") }
-                return .list(xs)
+                return .list(old + [args["item"]])
             },
             Builtin(
                 name: "sort", parameters: [.init("xs"), .init("by", default: .null)],

@@ -16,6 +16,7 @@ extension GeneralBuiltins {
                 if bytes > Operators.maxStringBytes {
                     throw args.valueError("xs", "would join into more than \(Operators.maxStringBytes) bytes")
                 }
+                try Operators.checkMemory(bytes: bytes, "join")
                 return .string(parts.joined(separator: sep))
             },
             Builtin(
@@ -57,6 +58,7 @@ extension GeneralBuiltins {
                         throw args.valueError("new", "would make a string of more than \(Operators.maxStringBytes) bytes")
                     }
                 }
+                try Operators.checkMemory(bytes: s.utf8.count + Swift.max(growth, 0) * (s.utf8.count / old.utf8.count), "replace")
                 return .string(s.replacingOccurrences(of: old, with: new))
             },
             Builtin(

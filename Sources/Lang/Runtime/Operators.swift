@@ -1,6 +1,7 @@
 // What the operators mean for each pair of value types; errors say what would have worked.
 
 import Foundation
+import HostMemory
 
 enum Operators {
     static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
@@ -14,9 +15,11 @@ enum Operators {
             case (.number(let x), .number(let y)): return .number(x * y)
             case (.string(let s), .number), (.number, .string(let s)):
                 let n = try repetitions(a.numberValue ?? b.numberValue ?? 0, length: s.utf8.count, limit: Operators.maxStringBytes)
+                try checkMemory(bytes: n * s.utf8.count, "repeating this string with '*'")
                 return .string(String(repeating: s, count: n))
             case (.list(let xs), .number(let y)), (.number(let y), .list(let xs)):
                 let n = try repetitions(y, length: xs.count, limit: Operators.maxElements)
+                try checkMemory(bytes: listBytes(n * xs.count), "repeating this list with '*'")
                 return .list(Array([[Value]](repeating: xs, count: n).joined()))
             default: throw mismatch("multiply", a, b)
             }
@@ -48,12 +51,28 @@ enum Operators {
     /// string (`s = s + s`) meets a ValueError instead of exhausting memory.
     static let maxStringBytes = 100_000_000
 
-    /// A ValueError unless a string of `bytes` UTF-8 bytes is within `maxStringBytes`.
+    /// A ValueError unless a string of `bytes` UTF-8 bytes is within `maxStringBytes` and
+    /// fits in the memory still available.
     static func checkString(bytes: Int, _ what: String) throws {
         if bytes > maxStringBytes {
             throw RuntimeError(.valueError, "\(what) would make a string of more than \(maxStringBytes) bytes")
         }
+        try checkMemory(bytes: bytes, what)
     }
+
+    /// A ValueError when a new value of about `bytes` bytes would not fit in the memory still
+    /// available (the least of the machine's, the cgroup's and the address-space limit's): a
+    /// loop that keeps making large strings or lists stops with a clear error, not an abort.
+    static func checkMemory(bytes: Int, _ what: String) throws {
+        do {
+            try HostMemory.check(bytes, for: what)
+        } catch {
+            throw RuntimeError(.valueError, "\(error)")
+        }
+    }
+
+    /// The bytes a list of `count` elements takes itself (its elements' own storage aside).
+    static func listBytes(_ count: Int) -> Int { count * MemoryLayout<Value>.stride }
 
     static func repetitions(_ y: Double, length: Int, limit: Int) throws -> Int {
         guard y >= 0, y == y.rounded(), y.isFinite else {
@@ -80,6 +99,7 @@ enum Operators {
             if x.count + y.count > maxElements {
                 throw RuntimeError(.valueError, "joining these lists with '+' would make more than \(maxElements) elements")
             }
+            try checkMemory(bytes: listBytes(x.count + y.count), "joining these lists with '+'")
             return .list(x + y)
         case (.record(var x), .record(let y)):
             for (k, v) in zip(y.keys, y.values) { x[k] = v }

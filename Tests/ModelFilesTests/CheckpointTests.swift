@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
-@testable import Models
+@testable import ModelFiles
+import Models
 import TensorCore
 import Testing
 

@@ -8,6 +8,7 @@
 
 import Foundation
 import Support
+import TensorCore
 
 /// The contents of a safetensors file: named tensors and string metadata.
 public struct SafeTensorsFile {
@@ -136,7 +137,7 @@ public enum SafeTensors {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let base = raw.baseAddress! + 8 + Int(n)
             for e in layout {
-                let t = Tensor(uninitialized: e.shape)
+                let t = Tensor(repeating: 0, shape: e.shape)
                 readLittleEndian(base + e.begin, into: t)
                 tensors[e.name] = t
             }

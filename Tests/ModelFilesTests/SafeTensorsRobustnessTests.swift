@@ -6,7 +6,8 @@
 import Foundation
 import Support
 import Testing
-@testable import TensorCore
+@testable import ModelFiles
+import TensorCore
 
 @Suite("safetensors: damaged files never crash")
 struct SafeTensorsRobustnessTests {

@@ -3,7 +3,8 @@
 
 import Foundation
 import Testing
-@testable import TensorCore
+@testable import ModelFiles
+import TensorCore
 
 @Suite("safetensors")
 struct SafeTensorsTests {
