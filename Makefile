@@ -3,7 +3,7 @@ SHELL       := /bin/bash
 .DEFAULT_GOAL := help
 VENV        := .venv
 PY          := $(VENV)/bin/python
-APT_PKGS    := libopenblas-dev libzmq3-dev libedit-dev pkg-config libxml2-utils python3 python3-venv
+APT_PKGS    := libopenblas-dev libzmq3-dev libedit-dev pkg-config libxml2-utils python3 python3-venv chromium chromium-driver
 RELEASE_BIN := .build/release/latent
 # OpenBLAS and our own kernels share the two cores; one thread pool each is plenty.
 export OPENBLAS_NUM_THREADS ?= 2

@@ -6,7 +6,7 @@
 //   Plot; Lang, Datasets                               (Lang and Datasets: Support and HostMemory only)
 //   ModelFiles ← TensorCore, Models, Datasets        (safetensors, checkpoints: everything that parses model files)
 //   HostMemory                                          (how much memory is left; no dependencies)
-//   LangBindings ← Lang, Datasets, Models, ModelFiles, Training, Plot (the only bridge from language to engine)
+//   LangBindings ← Lang, Datasets, Models, ModelFiles, Training, Plot, Support (the only bridge from language to engine)
 //   Kernel ← Lang (+ swift-crypto);  KernelZMQ ← Kernel, CZeroMQ;  REPL ← Lang, CEdit  (each + Support)
 //   latent (CLI) ← everything: the one place where it is all wired together.
 import PackageDescription
@@ -46,7 +46,7 @@ let package = Package(
         // MARK: - Pictures and language
         .target(name: "Plot"),
         .target(name: "Lang", dependencies: ["Support", "HostMemory"]),
-        .target(name: "LangBindings", dependencies: ["Lang", "Datasets", "TensorCore", "Models", "ModelFiles", "Training", "Plot", "HostMemory"]),
+        .target(name: "LangBindings", dependencies: ["Support", "Lang", "Datasets", "TensorCore", "Models", "ModelFiles", "Training", "Plot", "HostMemory"]),
 
         // MARK: - Front ends
         .target(name: "Kernel", dependencies: ["Support", "Lang", .product(name: "Crypto", package: "swift-crypto")]),

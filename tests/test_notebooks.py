@@ -2,7 +2,8 @@
 
 Each notebook reads LATENT_SMALL at its top and shrinks itself to run in about a minute. The
 test fails on any cell error, and on a missing figure: every code cell that calls a plot
-builtin must have produced an image/svg+xml output.
+builtin must have produced an image/svg+xml output. Notebooks committed with their outputs
+(COMMITTED_WITH_OUTPUTS) must have the outputs a fresh run gives: the same kinds, cell by cell.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import CellExecutionError  # noqa: E402
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+COMMITTED_WITH_OUTPUTS = {"00-quickstart.ipynb"}
 PLOT_CALL = re.compile(r"(?m)^[^#\n]*\b(hist|line|bar|scatter|heatmap|curve)\(")
 
 
@@ -50,9 +52,16 @@ def test_there_are_notebooks():
     assert notebook_paths(), f"no notebooks in {NOTEBOOKS}"
 
 
+def output_kinds(nb) -> list[list[tuple[str, tuple[str, ...]]]]:
+    """Per code cell, its outputs as (output type, MIME types): the structure, not the numbers."""
+    return [[(out["output_type"], tuple(sorted(out.get("data", {})))) for out in cell.get("outputs", [])]
+            for cell in nb.cells if cell.cell_type == "code"]
+
+
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
 def test_notebook_runs_with_figures(path: pathlib.Path):
     nb = nbformat.read(path, as_version=4)
+    committed = output_kinds(nb)
     client = NotebookClient(nb, kernel_name="latent", timeout=600, resources={"metadata": {"path": str(NOTEBOOKS)}})
     try:
         client.execute()
@@ -66,3 +75,6 @@ def test_notebook_runs_with_figures(path: pathlib.Path):
         if "image/svg+xml" not in mimes:
             missing.append(f"cell {index}: {cell.source.splitlines()[0]}")
     assert not missing, f"{path.name}: figures missing in\n" + "\n".join(missing)
+    if path.name in COMMITTED_WITH_OUTPUTS:
+        assert all(committed), f"{path.name} is committed with a code cell that has no output"
+        assert committed == output_kinds(nb), f"{path.name}: the committed outputs differ in kind from a fresh run's"

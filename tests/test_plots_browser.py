@@ -12,14 +12,12 @@ temporary folder only.
 
 import os
 import re
-import shutil
-import struct
 import subprocess
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_support import chromium_binary, read_png
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = ROOT / "Tests" / "PlotTests" / "Snapshots"
@@ -27,60 +25,9 @@ MARGIN = 40  # page margin around the SVG, in CSS pixels
 INNER = 2  # the drawing must keep this far from the SVG's own edges
 
 
-def _chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
 def _svg_files():
     folder = Path(os.environ["LATENT_PLOT_OUT"]) if os.environ.get("LATENT_PLOT_OUT") else SNAPSHOTS
     return sorted(folder.glob("*.svg"))
-
-
-def _read_png(path):
-    """Decode an 8-bit, non-interlaced RGB or RGBA PNG into an array of shape (height, width, 3)."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat, header = 8, b"", None
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", chunk)
-        elif kind == b"IDAT":
-            idat += chunk
-        pos += 12 + length
-    width, height, depth, colour, _, _, interlace = header
-    assert depth == 8 and colour in (2, 6) and interlace == 0, f"unsupported PNG format {header}"
-    channels = 3 if colour == 2 else 4
-    stride = width * channels
-    raw = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, stride + 1)
-    image = np.zeros((height, stride), dtype=np.uint8)
-    previous = np.zeros(stride, dtype=np.uint8)
-    for y in range(height):
-        kind, line = raw[y, 0], raw[y, 1:].copy()
-        if kind == 1:  # Sub: running sum per channel (uint8 arithmetic wraps like the filter)
-            line = line.reshape(width, channels).cumsum(axis=0, dtype=np.uint8).reshape(stride)
-        elif kind == 2:  # Up
-            line = line + previous
-        elif kind in (3, 4):  # Average, Paeth: sequential along the row
-            out, up = bytearray(line.tobytes()), previous.tobytes()
-            for i in range(stride):
-                left = out[i - channels] if i >= channels else 0
-                upper_left = up[i - channels] if i >= channels else 0
-                if kind == 3:
-                    out[i] = (out[i] + (left + up[i]) // 2) & 255
-                else:
-                    p = left + up[i] - upper_left
-                    pa, pb, pc = abs(p - left), abs(p - up[i]), abs(p - upper_left)
-                    out[i] = (out[i] + (left if pa <= pb and pa <= pc else (up[i] if pb <= pc else upper_left))) & 255
-            line = np.frombuffer(bytes(out), dtype=np.uint8)
-        image[y] = line
-        previous = line
-    return image.reshape(height, width, channels)[:, :, :3]
 
 
 def _svg_size(svg_text):
@@ -116,14 +63,14 @@ def _render_all(chromium, svg_paths, folder):
          f"--window-size={page_width},{top}", f"--screenshot={png}", page.as_uri()],
         check=True, capture_output=True, timeout=180,
     )
-    image = _read_png(png)
+    image = read_png(png)
     assert image.shape[:2] == (top, page_width), f"screenshot is {image.shape[1]}×{image.shape[0]}, expected {page_width}×{top}"
     return image, dict(zip((p.name for p in svg_paths), placed))
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    path = _chromium()
+    path = chromium_binary()
     if path is None:
         pytest.skip("no chromium binary on PATH (install the Debian package 'chromium' to run this test)")
     return path

@@ -7,7 +7,7 @@ struct Latent: ParsableCommand {
         abstract: "Adaptive latent reasoning: engine, trainers, language, REPL and Jupyter kernel.",
         subcommands: [BenchCommand.self, TensorsCommand.self, TrainCommand.self,
                       ReplCommand.self,
-                      RunCommand.self,
+                      RunCommand.self, ReproduceCommand.self,
                       KernelCommand.self,
                       InstallKernelCommand.self]
     )

@@ -1,4 +1,5 @@
-// save(x, path): one builtin that writes a dataset, a model or a plot, by the type of x.
+// save(x, path): one builtin that writes a dataset, a model, a plot or (to a .json path) plain
+// values, by the type of x.
 
 import Datasets
 import Foundation
@@ -8,14 +9,16 @@ import Models
 import Plot
 
 /// `save` dispatches on what it is given: a dataset → JSON Lines file, a model → directory of
-/// `model.safetensors`, `config.json`, `tokenizer.json`, a plot → SVG file.
+/// `model.safetensors`, `config.json`, `tokenizer.json`, a plot → SVG file; numbers, strings,
+/// lists, records and tables to a path ending in `.json` → a JSON file (JSONExport).
 enum SaveBuiltin {
     static var save: Builtin {
         Builtin(
             name: "save", parameters: [.init("x"), .init("path")],
             summary: "Writes a dataset as JSON Lines ({question, steps, answer}), a model as a directory "
-                + "(model.safetensors, config.json, tokenizer.json) or a plot as an SVG file.",
-            example: "save(parts.test, \"test.jsonl\")  # also save(m, \"runs/m1\"), save(p, \"loss.svg\")",
+                + "(model.safetensors, config.json, tokenizer.json), a plot as an SVG file, or numbers, strings, lists, "
+                + "records and tables as a JSON file (a path ending in .json).",
+            example: "save(parts.test, \"test.jsonl\")  # also save(m, \"runs/m1\"), save(p, \"loss.svg\"), save({accuracy: e.accuracy}, \"e.json\")",
             category: DataBuiltins.category
         ) { args, context in
             let path = Paths.resolve(try args.string("path"))
@@ -34,8 +37,18 @@ enum SaveBuiltin {
                 } catch let e as PlotError {
                     throw RuntimeError(.ioError, "save: argument 'path': \(e.message)")
                 }
+            case let value where path.lowercased().hasSuffix(".json"):
+                let json = try JSONExport.json(value)
+                guard !Paths.isDirectory(path) else {
+                    throw RuntimeError(.ioError, "save: argument 'path' \(path) is a directory; give a file name such as \"results.json\"")
+                }
+                do {
+                    try Data(json.serialized()).write(to: URL(fileURLWithPath: path), options: .atomic)
+                } catch {
+                    throw RuntimeError(.ioError, "save: argument 'path': cannot write \(path): \(error.localizedDescription)")
+                }
             default:
-                throw args.typeError("x", expected: "a dataset, a model or a plot")
+                throw args.typeError("x", expected: "a dataset, a model, a plot, or (to a .json path) numbers, strings, lists, records or tables")
             }
             return .null
         }

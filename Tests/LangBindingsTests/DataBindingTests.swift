@@ -2,6 +2,7 @@
 
 import Foundation
 import Lang
+import Support
 import Testing
 
 @Suite struct DataBindingTests {
@@ -62,6 +63,22 @@ import Testing
         #expect(s.ok("load_data(\"\(path)\")[4].answer == d[4].answer") == "true")
     }
 
+    @Test func saveWritesPlainValuesAsJSON() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let s = engineSession()
+        let path = dir.appendingPathComponent("r.json").path
+        s.ok("save({name: \"a\", ok: true, none: nil, xs: [1, 2.5], r: 0...2, t: table([{k: 1, v: \"x\"}, {k: 2, v: \"y\"}])}, \"\(path)\")")
+        let json = try JSONValue(parsing: String(contentsOfFile: path, encoding: .utf8))
+        #expect(json["name"] == "a" && json["ok"] == true && json["none"] == .null)
+        #expect(json["xs"] == [1, 2.5] && json["r"] == [0, 1, 2])
+        #expect(json["t"] == [["k": 1, "v": "x"], ["k": 2, "v": "y"]])
+        // Objects without a JSON form are named, with where they sit in the value.
+        let message = s.fails("save({runs: [1, arith(n: 2)]}, \"\(path)\")", "TypeError")
+        #expect(message.contains("x.runs[1] is a dataset") && message.contains("no JSON form"))
+        #expect(s.fails("save({a: 1}, \"\(dir.path)/no/such/dir/r.json\")", "IOError").contains("cannot write"))
+    }
+
     @Test func loadDataWarnsAboutSkippedLines() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -85,7 +102,7 @@ import Testing
         let missing = s.fails("load_data(\"/nonexistent/latent/file.jsonl\")", "IOError")
         #expect(missing.contains("load_data: argument 'path'") && missing.contains("no such file"))
         #expect(s.fails("save(arith(n: 2), \"/nonexistent/dir/x.jsonl\")", "IOError").contains("save"))
-        #expect(s.fails("save([1, 2], \"x.jsonl\")", "TypeError").contains("a dataset, a model or a plot"))
+        #expect(s.fails("save([1, 2], \"x.jsonl\")", "TypeError").contains("a dataset, a model, a plot"))
         #expect(s.execute("arith(n: 3)[5]", host: RecordingHost()).error != nil)
     }
 }

@@ -1,4 +1,5 @@
-// Output, input, help and the environment: print, warn, show, help, clear, input, env, clock, seed.
+// Output, input, help and the environment: print, warn, show, help, clear, input, env, exists, clock,
+// seed, random.
 
 import Foundation
 import Support
@@ -59,6 +60,13 @@ extension GeneralBuiltins {
                 example: "threads = env(\"OPENBLAS_NUM_THREADS\", default: \"2\")"
             ) { args, _ in
                 ProcessInfo.processInfo.environment[try args.string("name")].map { .string($0) } ?? args["default"]
+            },
+            Builtin(
+                name: "exists", parameters: [.init("path")],
+                summary: "Whether a file or directory exists at the path (relative to the working directory).",
+                example: "if not exists(\"runs/teacher\") { print(\"train the teacher first\") }"
+            ) { args, _ in
+                .bool(FileManager.default.fileExists(atPath: try args.string("path")))
             },
             Builtin(
                 name: "clock",
