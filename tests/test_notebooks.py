@@ -76,5 +76,5 @@ def test_notebook_runs_with_figures(path: pathlib.Path):
             missing.append(f"cell {index}: {cell.source.splitlines()[0]}")
     assert not missing, f"{path.name}: figures missing in\n" + "\n".join(missing)
     if path.name in COMMITTED_WITH_OUTPUTS:
-        assert all(committed), f"{path.name} is committed with a code cell that has no output"
+        assert any(committed), f"{path.name} is committed without its outputs"
         assert committed == output_kinds(nb), f"{path.name}: the committed outputs differ in kind from a fresh run's"
