@@ -8,12 +8,13 @@ RELEASE_BIN := .build/release/latent
 # OpenBLAS and our own kernels share the two cores; one thread pool each is plenty.
 export OPENBLAS_NUM_THREADS ?= 2
 
-.PHONY: help deps apt venv build release test unit integration lab bench clean
+.PHONY: help deps apt venv build release test unit integration test-portable lab bench clean
 
 help:
 	@echo "make lab    build latent, set up JupyterLab with the latent kernel, open notebooks/"
 	@echo "make test   install what is missing, build, run swift test and the integration tests"
-	@echo "make bench  run the benchmarks (engine ops, model throughput, kernel latency)"
+	@echo "make bench  run the benchmarks (engine ops, model and recipe throughput, kernel latency)"
+	@echo "make test-portable  the unit tests of a build without x86-specific kernels (.build-portable)"
 
 # --- setup: Debian packages and the Python virtualenv ------------------------------------
 apt:
@@ -52,6 +53,14 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) integration
 
+# The whole unit suite on a portable build (LATENT_PORTABLE=1: no -target-cpu, the kernel modules
+# compiled for the baseline), in its own scratch path so that it never mixes with .build: what a
+# port to another CPU (ARM Linux, macOS) starts from.
+PORTABLE := LATENT_PORTABLE=1 swift
+test-portable: apt
+	$(PORTABLE) build --build-tests --scratch-path .build-portable
+	$(PORTABLE) test --skip-build --scratch-path .build-portable
+
 # --- the main job ----------------------------------------------------------------------------
 # LAB_FLAGS: extra flags for `jupyter lab` (e.g. --no-browser --port 8899).
 LAB_FLAGS ?=
@@ -69,6 +78,9 @@ bench: deps release
 	@bash tools/bench-model.sh $(RELEASE_BIN) $(TORCH_PYTHON)
 	@$(PY) tools/bench_model_pairs.py $(RELEASE_BIN) --python $(TORCH_PYTHON) --pairs 5
 	@$(PY) tools/gemm_floor_triples.py $(RELEASE_BIN) --triples 5
+	$(RELEASE_BIN) bench distill --profile
+	$(RELEASE_BIN) bench rl --profile
+	@$(PY) tools/bench_recipe_pairs.py $(RELEASE_BIN) --python $(TORCH_PYTHON) --pairs 3
 	$(RELEASE_BIN) install-kernel --sys-prefix --python $(abspath $(PY)) >/dev/null
 	$(PY) tools/kernel_latency.py python3 latent --code-for latent='1+1'
 

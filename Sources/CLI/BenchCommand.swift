@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure engine and model throughput.",
-        subcommands: [BenchOpsCommand.self, BenchBlockCommand.self, BenchModelCommand.self, BenchLatentCommand.self, BenchLangCommand.self])
+        subcommands: [BenchOpsCommand.self, BenchBlockCommand.self, BenchModelCommand.self, BenchLatentCommand.self, BenchDistillCommand.self, BenchRLCommand.self,
+                      BenchLangCommand.self])
 }
 
 /// Options every benchmark shares.
@@ -42,7 +43,9 @@ struct BenchOptions: ParsableArguments {
 /// `latent bench model` and `latent bench latent`.
 struct ModelShapeOptions: ParsableArguments {
     @Option(help: "Threads for OpenBLAS and the engine's kernels.") var threads = 2
-    @Option(help: "Vocabulary size.") var vocab = 256
+    /// torch_llama_bench.py's vocabulary.
+    static let defaultVocab = 256
+    @Option(help: "Vocabulary size.") var vocab = ModelShapeOptions.defaultVocab
     @Option(help: "Model width.") var dim = 128
     @Option(help: "Transformer blocks.") var layers = 4
     @Option(help: "Attention heads.") var heads = 4

@@ -17,6 +17,8 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The script file, or - to read the script from standard input.")
     var file: String
 
+    @OptionGroup var profile: ProfileOptions
+
     func run() throws {
         let code: String
         do {
@@ -25,7 +27,9 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("latent run: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        profile.start()
         let status = ScriptRunner.run(code, session: SessionFactory.makeSession(), stdinIsScript: file == "-")
+        try profile.finish()
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -7,9 +7,11 @@
 // one ymm register; whether this CPU may run it is decided in TensorCore (`BLAS.backend`).
 // The AVX-512 twin is CPUKernels' `PackedGEMM.rowDot`.
 //
-// Only this kernel: a packed 6 × 16 GEMM for AVX2 (BLIS's Haswell tile) ran the model's larger
-// products no faster than OpenBLAS on a Zen 4 host, and training 7 % slower (measured
-// 2026-12-03), so those stay on OpenBLAS.
+// History: a packed 6 × 16 GEMM for AVX2 (BLIS's Haswell tile, B packed on every call) ran the
+// model's larger products no faster than OpenBLAS on a Zen 4 host, and training 7 % slower
+// (measured 2026-12-03); unpacked AVX2 kernels for every layout (tag avx2-unpacked-gemm-2026-12-07)
+// ran training 20 % and the forward 30 % slower than OpenBLAS's Haswell kernels on the same host
+// with AVX2 forced, and the distillation step no faster (measured 2026-12-07), so only this one.
 
 public enum AVX2Kernels {
     /// The instruction set this module was compiled for.

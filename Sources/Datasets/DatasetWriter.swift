@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension Dataset {
     /// Writes the dataset as JSON Lines: one `{"question": …, "steps": [...], "answer": …}`
@@ -26,23 +27,6 @@ extension Dataset {
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped, everything
-    /// else written as UTF-8.
-    static func jsonString(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
-    }
+    /// A JSON string literal (Support's one encoder).
+    static func jsonString(_ text: String) -> String { JSONValue.literal(text) }
 }

@@ -42,9 +42,10 @@ public enum HostMemory {
     public static func check(_ bytes: Int, for what: @autoclosure () -> String) throws(Shortage) {
         guard bytes >= checkThreshold else { return }
         let (needed, overflow) = bytes.addingReportingOverflow(reserve)
-        // A request far below what was free a moment ago passes without reading /proc again:
-        // a training step checks every forward pass, and the reads cost more than the pass.
-        if !overflow, let recent = recentReading.value(maximumAge: 1_000_000_000), needed <= recent / 4 { return }
+        // A request far below what was free a moment ago passes without reading /proc again (a
+        // training step checks every forward pass, and the reads cost more than the pass); it is
+        // debited from that reading, so a loop of such requests soon reads /proc afresh.
+        if !overflow, recentReading.debit(needed, maximumAge: 1_000_000_000) { return }
         guard let free = available() else { return }
         recentReading.store(free)
         if overflow || needed > free {
@@ -72,6 +73,16 @@ public enum HostMemory {
             return bytes
         }
 
+        /// Takes `request` off a reading younger than `maximumAge` nanoseconds when it is at most a
+        /// quarter of what the reading has left; false (nothing taken) otherwise.
+        func debit(_ request: Int, maximumAge: UInt64) -> Bool {
+            pthread_mutex_lock(&lock)
+            defer { pthread_mutex_unlock(&lock) }
+            guard takenAt > 0, Self.now() &- takenAt <= maximumAge, request <= bytes / 4 else { return false }
+            bytes -= request
+            return true
+        }
+
         func store(_ value: Int) {
             pthread_mutex_lock(&lock)
             (bytes, takenAt) = (value, Self.now())
@@ -92,6 +103,7 @@ public enum HostMemory {
         }
         #else
         func value(maximumAge: UInt64) -> Int? { nil }
+        func debit(_ request: Int, maximumAge: UInt64) -> Bool { false }
         func store(_ value: Int) {}
         func clear() {}
         #endif

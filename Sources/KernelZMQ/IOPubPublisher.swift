@@ -5,7 +5,11 @@
 // `iopub_welcome` (JEP 65; ZMQ_XPUB_VERBOSE so repeated "" subscriptions are reported).
 
 import CZeroMQ
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Kernel
 import Synchronization
 

@@ -1,7 +1,11 @@
 // A thin wrapper over one libzmq socket: options, bind, multipart send/receive, poll.
 
 import CZeroMQ
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One ZeroMQ socket. libzmq sockets are not thread-safe: each is used by one thread at a
 /// time (created and bound on the main thread, then handed to the thread that serves it;

@@ -63,6 +63,8 @@ public final class LatentFilter {
 
     /// `F(x)` for `x` of shape `[..., D]`; differentiable in `x` and in the filter's weights.
     public func callAsFunction(_ x: Tensor) -> Tensor {
+        let profiled = Profiler.open(.latentFilter)
+        defer { Profiler.close(profiled) }
         let hidden = gelu(linear(x, weight: weight1, bias: bias1))
         return layerNorm(linear(hidden, weight: weight2, bias: bias2), weight: normWeight, bias: normBias, eps: 1e-5)
     }

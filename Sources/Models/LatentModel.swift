@@ -166,6 +166,8 @@ extension LatentModel {
     /// where `binary[r]` is true keep only CONTINUE and STOP (every other entry −∞), the other
     /// rows get −∞ at CONTINUE, STOP and END. Differentiable: masked entries get no gradient.
     public func maskedLogits(_ logits: Tensor, binary: [Bool]) -> Tensor {
+        let profiled = Profiler.open(.elementwise)
+        defer { Profiler.close(profiled) }
         let v = logits.dim(-1)
         let rows = logits.count / v
         precondition(binary.count == rows, "maskedLogits: \(binary.count) flags for \(rows) rows")

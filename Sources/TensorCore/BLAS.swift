@@ -75,6 +75,8 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
+        let profiled = Profiler.open(.matmul(m: m, transposeA: transposeA, transposeB: transposeB))
+        defer { Profiler.close(profiled) }
         if k == 0 {
             // cblas does not scale C when K = 0 on every build; do it here.
             for i in 0..<m {
@@ -98,7 +100,7 @@ public enum BLAS {
         case .avx2:
             if m < packedMinimumRows && transposeB && !transposeA {
                 AVX2Kernels.rowDot(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                                beta: beta, c: c, ldc: ldc)
+                                   beta: beta, c: c, ldc: ldc)
                 return
             }
         case .openBLAS:

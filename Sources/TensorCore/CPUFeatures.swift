@@ -25,6 +25,17 @@ public enum CPUFeatures {
         return hasAll(avx2Flags, inCPUInfo: text)
     }()
 
+    /// The CPU's model name as the kernel reports it ("" where there is no /proc/cpuinfo), for
+    /// benchmark reports.
+    public static let modelName: String = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return ""
+    }()
+
     /// Whether the first `flags` line of a /proc/cpuinfo text lists every one of `wanted`.
     public static func hasAll(_ wanted: [String], inCPUInfo text: String) -> Bool {
         for line in text.split(separator: "\n") where line.hasPrefix("flags") {

@@ -16,12 +16,18 @@ public final class Storage {
     public init(count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "negative storage size")
         _ = Engine.allocatorTuned
+        let profiled = Profiler.open(.allocation)
+        defer { Profiler.close(profiled) }
         self.count = count
         pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         if zeroed { pointer.initialize(repeating: 0, count: count) }
     }
 
-    deinit { pointer.deallocate() }
+    deinit {
+        let profiled = Profiler.open(.allocation)
+        defer { Profiler.close(profiled) }
+        pointer.deallocate()
+    }
 
     /// A buffer pointer over all elements.
     @inlinable public var buffer: UnsafeMutableBufferPointer<Float> {

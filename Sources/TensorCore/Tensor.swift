@@ -35,6 +35,8 @@ public final class Tensor {
     /// Where the op that produced this tensor recorded itself (see ``recordOp(inputs:file:line:backward:)``).
     @usableFromInline var originFile: StaticString = ""
     @usableFromInline var originLine: UInt = 0
+    /// The profiler's kind on top when the op was recorded: its backward is charged there.
+    @usableFromInline var profileKind: ProfileKind = .other
 
     /// Wraps existing storage (no copy). `storage.count` must equal the shape's element count.
     public init(storage: Storage, shape: [Int], requiresGrad: Bool = false) {

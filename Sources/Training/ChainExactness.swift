@@ -30,6 +30,8 @@ struct ChainExactness {
     /// `logits` is `[rows + rows·length, V]` laid out as in stepLoss: one row per step row for the
     /// latent position, then `length` rows per step row for its text; `targets` likewise.
     static func exactRows(logits: Tensor, targets: [Int], rows: Int, length: Int) -> [Bool] {
+        let profiled = Profiler.open(.loss)
+        defer { Profiler.close(profiled) }
         let v = logits.dim(-1)
         precondition(targets.count == rows + rows * length && logits.count == targets.count * v,
                      "exactRows: \(targets.count) targets for \(logits.count / max(v, 1)) logit rows")

@@ -61,7 +61,8 @@ final class DataParallel<Model: WeightSharingModel> {
         let previous = BLAS.threads
         BLAS.setThreads(1)
         defer { BLAS.setThreads(previous) }
-        func work(_ i: Int) -> Result<Output, Error> { Result { try body(models[i], items[i]) } }
+        let region = Profiler.beginRegion(workers: items.count)
+        func work(_ i: Int) -> Result<Output, Error> { Profiler.worker(region, i) { Result { try body(models[i], items[i]) } } }
         results.withUnsafeMutableBufferPointer { out in
             let slots = Unchecked(out)
             withoutActuallyEscaping(work) { work in
@@ -69,6 +70,7 @@ final class DataParallel<Model: WeightSharingModel> {
                 DispatchQueue.concurrentPerform(iterations: items.count) { i in slots.value[i] = job.value(i) }
             }
         }
+        Profiler.endRegion(region)
         return try results.map { try $0!.get() }
     }
 
@@ -137,6 +139,8 @@ final class DataParallel<Model: WeightSharingModel> {
     /// Adds the replicas' gradients into the model's and zeroes them.
     private func gatherGradients(workers: Int) {
         guard workers > 1 else { return }
+        let profiled = Profiler.open(.gradientReduction)
+        defer { Profiler.close(profiled) }
         for w in 1..<workers {
             for (main, replica) in zip(parameterLists[0], parameterLists[w]) {
                 guard let g = replica.grad else { continue }

@@ -259,6 +259,8 @@ public struct DistillationLoss {
 
     /// Unbiased standard deviation of all elements (PyTorch's `Tensor.std()`).
     static func standardDeviation(_ t: Tensor) -> Float {
+        let profiled = Profiler.open(.loss)
+        defer { Profiler.close(profiled) }
         let n = t.count
         guard n > 1 else { return 0 }
         var mean = 0.0
@@ -270,6 +272,8 @@ public struct DistillationLoss {
     }
 
     static func rowNormMean(_ x: Tensor, _ d: Int) -> Double {
+        let profiled = Profiler.open(.loss)
+        defer { Profiler.close(profiled) }
         let rows = x.count / d
         var total = 0.0
         for r in 0..<rows {

@@ -158,9 +158,11 @@ public enum DistillationTrainer {
                 let newObjective = newStage != stage
                 if newObjective { (stage, examples) = (newStage, stageExamples(newStage)) }
                 let indices = plans.batches[context.index % plans.batches.count]
-                let batches = Sharding.shards(indices, workers: parallel.workers).map { shard in
-                    DistillationBatch(shard.map { examples[$0] }, tokenizer: tokenizer, stepSupervision: p.stepWeight > 0,
-                                      alignment: p.stepAlignment)
+                let batches = Profiler.measure(.data) {
+                    Sharding.shards(indices, workers: parallel.workers).map { shard in
+                        DistillationBatch(shard.map { examples[$0] }, tokenizer: tokenizer, stepSupervision: p.stepWeight > 0,
+                                          alignment: p.stepAlignment)
+                    }
                 }
                 func stepLoss(_ m: LatentModel, _ batch: DistillationBatch) throws -> DistillationLoss {
                     try DistillationLoss.compute(model: m, batch: batch, distillWeight: Float(p.distillWeight), stepWeight: Float(p.stepWeight))

@@ -55,43 +55,63 @@ func referenceGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a
     return out
 }
 
-@Suite("Packed GEMM kernel", .enabled(if: packedKernelsRunHere))
-struct PackedGEMMTests {
-    /// Runs the kernel and the reference on random operands; returns the largest difference
-    /// and whether C outside the M×N block (the padding of a wider ldc) was left alone.
-    func compare(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float,
-                 pad: Int = 0, threads: Int = 1, seed: UInt64) -> (difference: Float, paddingKept: Bool) {
-        let lda = (transposeA ? m : k) + pad, ldb = (transposeB ? k : n) + pad, ldc = n + pad
-        let a = randn([(transposeA ? k : m) * lda], seed: seed).scalars
-        let b = randn([(transposeB ? n : k) * ldb], seed: seed + 1).scalars
+/// Random operands of one product (NaN in C where beta = 0: C must not be read) and the expected
+/// result, with leading dimensions `pad` wider than the matrices.
+struct GemmCase {
+    let lda, ldb, ldc: Int
+    let a, b, c, expected: [Float]
+
+    init(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float, pad: Int, seed: UInt64) {
+        (lda, ldb, ldc) = ((transposeA ? m : k) + pad, (transposeB ? k : n) + pad, n + pad)
+        a = randn([(transposeA ? k : m) * lda], seed: seed).scalars
+        b = randn([(transposeB ? n : k) * ldb], seed: seed + 1).scalars
         var c = randn([m * ldc], seed: seed + 2).scalars
-        if beta == 0 {  // C must not be read: garbage there may not leak into the result
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = .nan } }
-        }
-        let expected = referenceGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                     alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        if beta == 0 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] = .nan } } }
+        self.c = c
+        expected = referenceGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                 alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        (self.m, self.n, self.k) = (m, n, k)
+    }
+    let m, n, k: Int
+
+    /// Runs `kernel(a, b, c)` on a copy of C; returns the result, its largest difference from
+    /// the reference (divided by `scale`) and whether C past column N was left alone.
+    func run(scale: Float = 1, _ kernel: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void)
+        -> (difference: Float, paddingKept: Bool, result: [Float]) {
         var got = c
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
-                got.withUnsafeMutableBufferPointer { cp in
-                    PackedGEMM.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                    alpha: alpha, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
-                                    beta: beta, c: cp.baseAddress!, ldc: ldc, threads: threads)
-                }
+                got.withUnsafeMutableBufferPointer { cp in kernel(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!) }
             }
         }
         var worst: Float = 0, kept = true
         for i in 0..<m {
             for j in 0..<ldc {
                 if j < n {
-                    let d = abs(got[i * ldc + j] - expected[i * ldc + j])
+                    let d = abs(got[i * ldc + j] - expected[i * ldc + j]) / scale
                     worst = d.isNaN ? .infinity : max(worst, d)
                 } else if got[i * ldc + j] != c[i * ldc + j] {
                     kept = false
                 }
             }
         }
-        return (worst, kept)
+        return (worst, kept, got)
+    }
+}
+
+@Suite("Packed GEMM kernel", .enabled(if: packedKernelsRunHere))
+struct PackedGEMMTests {
+    /// Runs the kernel and the reference on random operands; returns the largest difference
+    /// and whether C outside the M×N block (the padding of a wider ldc) was left alone.
+    func compare(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float,
+                 pad: Int = 0, threads: Int = 1, seed: UInt64) -> (difference: Float, paddingKept: Bool) {
+        let g = GemmCase(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+                         pad: pad, seed: seed)
+        let r = g.run { a, b, c in
+            PackedGEMM.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                            a: a, lda: g.lda, b: b, ldb: g.ldb, beta: beta, c: c, ldc: g.ldc, threads: threads)
+        }
+        return (r.difference, r.paddingKept)
     }
 
     @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])

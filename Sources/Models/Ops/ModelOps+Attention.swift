@@ -16,6 +16,8 @@ extension ModelOps {
     public static func causalAttention(
         query q: Tensor, key k: Tensor, value v: Tensor, heads: Int, starts: [Int]
     ) -> Tensor {
+        let profiled = Profiler.open(.attention)
+        defer { Profiler.close(profiled) }
         let (b, t, d) = (q.dim(0), q.dim(1), q.dim(2))
         let s = k.dim(1)
         precondition(k.shape == [b, s, d] && v.shape == k.shape && s >= t && starts.count == b,

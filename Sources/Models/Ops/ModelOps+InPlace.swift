@@ -12,6 +12,8 @@ import TensorCore
 extension ModelOps {
     /// A private copy of `x` (same shape), for a residual stream that the caller mutates.
     public static func copy(_ x: Tensor) -> Tensor {
+        let profiled = Profiler.open(.copy)
+        defer { Profiler.close(profiled) }
         let y = Tensor.uninitialized(x.shape)
         y.data.update(from: x.data, count: x.count)
         return y
@@ -38,6 +40,8 @@ extension ModelOps {
     /// Indexing one pointer lets it vectorise.
     @discardableResult
     public static func swiGLUInPlace(gate: Tensor, up: Tensor) -> Tensor {
+        let profiled = Profiler.open(.elementwise)
+        defer { Profiler.close(profiled) }
         precondition(gate.shape == up.shape, "swiGLUInPlace: \(gate.shape) vs \(up.shape)")
         precondition(!Autograd.needsGrad(gate, up), "swiGLUInPlace: in-place update while autograd is recording")
         let (pg, pu, n) = (gate.data, up.data, gate.count)

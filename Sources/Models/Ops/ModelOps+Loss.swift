@@ -13,6 +13,8 @@ extension ModelOps {
     ///
     /// Backward: `dlogits[r] = (softmax(logits[r]) − onehot(targets[r])) / count`.
     public static func crossEntropy(logits: Tensor, targets: [Int]) -> Tensor {
+        let profiled = Profiler.open(.loss)
+        defer { Profiler.close(profiled) }
         let v = logits.dim(-1)
         let rows = logits.count / v
         precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows")

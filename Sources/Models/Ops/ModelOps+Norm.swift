@@ -7,6 +7,8 @@ extension ModelOps {
     /// RMSNorm over the last dimension, Llama form:
     /// `y = x / sqrt(mean(x²) + ε) · w`, for `x` of shape `[..., D]` and `weight` of shape `[D]`.
     public static func rmsNorm(_ x: Tensor, weight: Tensor, epsilon: Float) -> Tensor {
+        let profiled = Profiler.open(.norm)
+        defer { Profiler.close(profiled) }
         let d = weight.count
         precondition(x.dim(-1) == d, "rmsNorm: input \(x.shape) vs weight \(weight.shape)")
         let rows = x.count / d
@@ -48,6 +50,8 @@ extension ModelOps {
 
     /// The SwiGLU gate `silu(gate) ⊙ up`, with `silu(a) = a·σ(a)`; both inputs share a shape.
     public static func swiGLU(gate: Tensor, up: Tensor) -> Tensor {
+        let profiled = Profiler.open(.elementwise)
+        defer { Profiler.close(profiled) }
         precondition(gate.shape == up.shape, "swiGLU: \(gate.shape) vs \(up.shape)")
         let y = Tensor.uninitialized(gate.shape)
         let (pg, pu, py, n) = (gate.data, up.data, y.data, gate.count)

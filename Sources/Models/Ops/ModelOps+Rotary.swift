@@ -45,6 +45,8 @@ extension ModelOps {
     /// position: for each pair `(x₁, x₂) = (x[i], x[i + Dh/2])`,
     /// `(x₁·cos − x₂·sin, x₂·cos + x₁·sin)`. `positions` has one entry per row.
     public static func rotary(_ x: Tensor, positions: [Int], table: RotaryTable) -> Tensor {
+        let profiled = Profiler.open(.elementwise)
+        defer { Profiler.close(profiled) }
         let d = x.dim(-1), dh = table.headDimension, half = table.half
         let rows = x.count / d
         precondition(d % dh == 0 && positions.count == rows, "rotary: \(x.shape), \(positions.count) positions")

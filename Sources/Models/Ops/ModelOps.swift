@@ -82,6 +82,8 @@ extension ModelOps {
     /// Rows of `table` (`[V, D]`) picked by `ids`; the result has shape `shape + [D]`.
     /// Ids must be in `0..<V` (checked by the caller).
     public static func embedding(_ table: Tensor, ids: [Int], shape: [Int]) -> Tensor {
+        let profiled = Profiler.open(.copy)
+        defer { Profiler.close(profiled) }
         let d = table.dim(1)
         precondition(Tensor.elementCount(shape) == ids.count, "embedding: \(ids.count) ids for \(shape)")
         let y = Tensor.uninitialized(shape + [d])
@@ -100,6 +102,8 @@ extension ModelOps {
 
     /// Elementwise `a + b` (same shape): the residual connection.
     public static func add(_ a: Tensor, _ b: Tensor) -> Tensor {
+        let profiled = Profiler.open(.elementwise)
+        defer { Profiler.close(profiled) }
         precondition(a.shape == b.shape, "add: \(a.shape) vs \(b.shape)")
         let y = Tensor.uninitialized(a.shape)
         let (pa, pb, py) = (a.data, b.data, y.data)
@@ -123,6 +127,8 @@ extension ModelOps {
     /// Rows `rows` of `x` viewed as `[N, D]` (`D` = last dimension): shape `[rows.count, D]`.
     /// Used to pick one hidden state per example (e.g. for latent distillation).
     public static func gatherRows(_ x: Tensor, rows: [Int]) -> Tensor {
+        let profiled = Profiler.open(.copy)
+        defer { Profiler.close(profiled) }
         let d = x.dim(-1)
         let n = x.count / d
         let y = Tensor.uninitialized([rows.count, d])

@@ -17,6 +17,7 @@ extension Tensor {
         backwardFn = backward
         originFile = file
         originLine = line
+        if Profiler.isEnabled { profileKind = Profiler.currentKind }
     }
 
     /// Backpropagates from this tensor.
@@ -28,11 +29,15 @@ extension Tensor {
     /// the op outputs forget their inputs and closures, and their own gradient buffers are
     /// dropped unless `retainIntermediateGradients` is true (leaves keep theirs).
     public func backward(gradient seed: Tensor? = nil, retainIntermediateGradients: Bool = false) {
-        let order = seeded(seed)
-        for node in order.reversed() where node.gradStorage != nil {
-            node.backwardFn?(node)
+        Profiler.backwardPhase {
+            let order = Profiler.measure(.autograd) { seeded(seed) }
+            for node in order.reversed() where node.gradStorage != nil {
+                guard let run = node.backwardFn else { continue }
+                // Charged to the kind that was on top when the op was recorded.
+                Profiler.measure(node.profileKind) { run(node) }
+            }
+            Profiler.measure(.autograd) { release(order, retainIntermediateGradients: retainIntermediateGradients) }
         }
-        release(order, retainIntermediateGradients: retainIntermediateGradients)
     }
 
     /// The same backward pass, watched: after each op's backward closure it checks whether

@@ -46,6 +46,8 @@ func pointwiseBackward(_ kind: Pointwise, _ x: UnsafeMutablePointer<Float>, _ y:
 }
 
 func unaryOp(_ x: Tensor, _ kind: Pointwise) -> Tensor {
+    let profiled = Profiler.open(.elementwise)
+    defer { Profiler.close(profiled) }
     let n = x.count
     let out = Tensor(uninitialized: x.shape)
     let (px, po) = (x.data, out.data)
@@ -83,6 +85,8 @@ public func square(_ x: Tensor) -> Tensor { unaryOp(x, .square) }
 /// One pass forward, one pass backward: dgate = g·up·σ(gate)·(1 + gate·(1 − σ(gate))),
 /// dup = g·silu(gate).
 public func swiglu(gate: Tensor, up: Tensor) -> Tensor {
+    let profiled = Profiler.open(.elementwise)
+    defer { Profiler.close(profiled) }
     precondition(gate.shape == up.shape, "swiglu: gate \(gate.shape) and up \(up.shape) differ")
     let n = gate.count
     let out = Tensor(uninitialized: gate.shape)

@@ -25,6 +25,8 @@ import Foundation
 /// - Returns: `[B, Tq, H, D]`; reshape to `[B, Tq, C]` for the output projection.
 public func causalAttention(query: Tensor, key: Tensor, value: Tensor, queryOffset: Int? = nil,
                             keyPadding: [Bool]? = nil, scale: Float? = nil) -> Tensor {
+    let profiled = Profiler.open(.attention)
+    defer { Profiler.close(profiled) }
     precondition(query.rank == 4 && key.rank == 4 && key.shape == value.shape,
                  "causalAttention: q \(query.shape), k \(key.shape), v \(value.shape) must be [B, T, H, D]")
     let (B, Tq, H, D) = (query.shape[0], query.shape[1], query.shape[2], query.shape[3])

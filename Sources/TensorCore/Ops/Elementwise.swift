@@ -20,6 +20,8 @@
 @usableFromInline enum BinaryKind { case add, sub, mul }
 
 @usableFromInline func binaryOp(_ a: Tensor, _ b: Tensor, _ kind: BinaryKind) -> Tensor {
+    let profiled = Profiler.open(.elementwise)
+    defer { Profiler.close(profiled) }
     let inner = broadcastInner(a, b, "\(kind)")
     let n = a.count
     let out = Tensor(uninitialized: a.shape)
@@ -106,6 +108,8 @@ public func mul(_ a: Tensor, _ b: Tensor) -> Tensor {
 
 /// `a · factor + offset` for constants (no gradient to the constants).
 public func scale(_ a: Tensor, by factor: Float, offset: Float = 0) -> Tensor {
+    let profiled = Profiler.open(.elementwise)
+    defer { Profiler.close(profiled) }
     let n = a.count
     let out = Tensor(uninitialized: a.shape)
     let (pa, po) = (a.data, out.data)

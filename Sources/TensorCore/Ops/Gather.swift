@@ -5,6 +5,8 @@
 /// the result is `[indices.count, C]`. Backward scatter-adds into the picked rows (repeated
 /// indices accumulate).
 public func gatherRows(_ source: Tensor, indices: [Int]) -> Tensor {
+    let profiled = Profiler.open(.copy)
+    defer { Profiler.close(profiled) }
     let C = source.dim(-1)
     let N = source.count / max(C, 1)
     for i in indices { precondition(i >= 0 && i < N, "gatherRows: row \(i) outside 0..<\(N)") }
@@ -26,6 +28,8 @@ public func gatherRows(_ source: Tensor, indices: [Int]) -> Tensor {
 /// Embedding lookup: rows `ids` of `weight` (`[vocabulary, C]`), shaped `shape + [C]`
 /// (`shape` defaults to `[ids.count]`, e.g. pass `[B, T]` for a batch of sequences).
 public func embedding(_ weight: Tensor, ids: [Int], shape: [Int]? = nil) -> Tensor {
+    let profiled = Profiler.open(.copy)
+    defer { Profiler.close(profiled) }
     precondition(weight.rank == 2, "embedding: weight must be [vocabulary, dim], got \(weight.shape)")
     let s = shape ?? [ids.count]
     precondition(s.reduce(1, *) == ids.count, "embedding: shape \(s) for \(ids.count) ids")
@@ -36,6 +40,8 @@ public func embedding(_ weight: Tensor, ids: [Int], shape: [Int]? = nil) -> Tens
 /// the result `[N]` holds `x[row, indices[row]]`. Used to read log-probabilities of chosen
 /// tokens. Backward adds into the picked entries.
 public func pick(_ x: Tensor, indices: [Int]) -> Tensor {
+    let profiled = Profiler.open(.copy)
+    defer { Profiler.close(profiled) }
     let V = x.dim(-1)
     let N = x.count / max(V, 1)
     precondition(indices.count == N, "pick: \(indices.count) indices for \(N) rows of \(x.shape)")

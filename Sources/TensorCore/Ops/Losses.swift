@@ -23,6 +23,8 @@ public enum LossReduction: Sendable {
 /// Backward: dlogits = (softmax(logits) − onehot(target)) · dloss (· 1/count for the mean).
 public func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int = -100,
                          reduction: LossReduction = .mean) -> Tensor {
+    let profiled = Profiler.open(.loss)
+    defer { Profiler.close(profiled) }
     let V = logits.dim(-1)
     let N = logits.count / max(V, 1)
     precondition(targets.count == N, "crossEntropy: \(targets.count) targets for \(N) rows of \(logits.shape)")
@@ -82,6 +84,8 @@ public func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int = -100
 /// operands (detach the target to stop them).
 public func smoothL1(_ input: Tensor, _ target: Tensor, beta: Float = 1,
                      reduction: LossReduction = .mean) -> Tensor {
+    let profiled = Profiler.open(.loss)
+    defer { Profiler.close(profiled) }
     precondition(input.shape == target.shape, "smoothL1: shapes \(input.shape) and \(target.shape) differ")
     precondition(beta > 0, "smoothL1: beta must be positive")
     let n = input.count

@@ -9,6 +9,8 @@ import Foundation
 /// Backward, with r = (mean(x²)+eps)^(-1/2) and u = weight·dy:
 ///   dx = r·u − (r³/C) · x · Σ(u·x),   dweight += Σ_rows dy · x · r.
 public func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float = 1e-5) -> Tensor {
+    let profiled = Profiler.open(.norm)
+    defer { Profiler.close(profiled) }
     let C = x.dim(-1)
     precondition(weight.shape == [C], "rmsNorm: weight \(weight.shape) for last dimension \(C)")
     let R = x.count / max(C, 1)
@@ -61,6 +63,8 @@ public func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float = 1e-5) -> Tensor {
 /// Backward, with x̂ the normalised input and u = weight·dy:
 ///   dx = r · (u − mean(u) − x̂ · mean(u·x̂)),  dweight += Σ dy·x̂,  dbias += Σ dy.
 public func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor, eps: Float = 1e-5) -> Tensor {
+    let profiled = Profiler.open(.norm)
+    defer { Profiler.close(profiled) }
     let C = x.dim(-1)
     precondition(weight.shape == [C] && bias.shape == [C],
                  "layerNorm: weight \(weight.shape) / bias \(bias.shape) for last dimension \(C)")

@@ -8,6 +8,8 @@ public func sum(_ x: Tensor) -> Tensor { reduceAll(x, mean: false) }
 public func mean(_ x: Tensor) -> Tensor { reduceAll(x, mean: true) }
 
 func reduceAll(_ x: Tensor, mean: Bool) -> Tensor {
+    let profiled = Profiler.open(.elementwise)
+    defer { Profiler.close(profiled) }
     let n = x.count
     var s: Double = 0
     for i in 0..<n { s += Double(x.data[i]) }
@@ -30,6 +32,8 @@ public func sum(_ x: Tensor, axis: Int) -> Tensor { reduceAxis(x, axis: axis, me
 public func mean(_ x: Tensor, axis: Int) -> Tensor { reduceAxis(x, axis: axis, mean: true) }
 
 func reduceAxis(_ x: Tensor, axis: Int, mean: Bool) -> Tensor {
+    let profiled = Profiler.open(.elementwise)
+    defer { Profiler.close(profiled) }
     let ax = axis < 0 ? x.rank + axis : axis
     precondition(ax >= 0 && ax < x.rank, "sum/mean: axis \(axis) for shape \(x.shape)")
     let outer = x.shape[..<ax].reduce(1, *)

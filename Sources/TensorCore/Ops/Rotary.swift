@@ -25,6 +25,8 @@ public enum HeadLayout: Sendable {
 ///   - theta: the RoPE base (Llama: 10000; Llama 3: 500000).
 public func rotaryEmbedding(_ x: Tensor, positions: [Int], theta: Float = 10_000,
                             layout: HeadLayout = .batchTimeHeads) -> Tensor {
+    let profiled = Profiler.open(.elementwise)
+    defer { Profiler.close(profiled) }
     precondition(x.rank == 4 && x.shape[3] % 2 == 0, "rotaryEmbedding: need [B, T, H, D] with D even, got \(x.shape)")
     let (B, D) = (x.shape[0], x.shape[3])
     let (T, H) = layout == .batchTimeHeads ? (x.shape[1], x.shape[2]) : (x.shape[2], x.shape[1])

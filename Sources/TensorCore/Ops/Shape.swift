@@ -4,6 +4,8 @@
 /// The same values with a new shape (no copy; the storage is shared). One dimension may be
 /// -1 and is then inferred.
 public func reshape(_ x: Tensor, _ shape: [Int]) -> Tensor {
+    let profiled = Profiler.open(.copy)
+    defer { Profiler.close(profiled) }
     var s = shape
     if let k = s.firstIndex(of: -1) {
         let known = s.enumerated().filter { $0.offset != k }.map(\.element).reduce(1, *)
@@ -37,6 +39,8 @@ extension Tensor {
 /// reversed (`src` laid out permuted, `dst` original) — used by the backward pass.
 func permuteCopy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, shape: [Int],
                  order: [Int], inverse: Bool) {
+    let profiled = Profiler.open(.copy)
+    defer { Profiler.close(profiled) }
     let rank = shape.count
     var inStrides = [Int](repeating: 1, count: rank)
     for i in stride(from: rank - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * shape[i + 1] }
@@ -91,6 +95,8 @@ public func transpose(_ x: Tensor, _ axis0: Int, _ axis1: Int) -> Tensor {
 
 /// Joins tensors along `axis`; all other dimensions must agree.
 public func concat(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
+    let profiled = Profiler.open(.copy)
+    defer { Profiler.close(profiled) }
     precondition(!tensors.isEmpty, "concat: no tensors")
     let first = tensors[0]
     let ax = axis < 0 ? first.rank + axis : axis
@@ -132,6 +138,8 @@ public func concat(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
 
 /// The part of `x` with indices `range` along `axis` (a copy).
 public func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
+    let profiled = Profiler.open(.copy)
+    defer { Profiler.close(profiled) }
     let ax = axis < 0 ? x.rank + axis : axis
     precondition(ax >= 0 && ax < x.rank && range.lowerBound >= 0 && range.upperBound <= x.shape[ax],
                  "slice: \(range) along axis \(axis) of \(x.shape)")

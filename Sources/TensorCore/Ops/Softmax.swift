@@ -8,6 +8,8 @@ import Foundation
 ///
 /// Backward: dx = y · (dy − Σ dy·y).
 public func softmax(_ x: Tensor) -> Tensor {
+    let profiled = Profiler.open(.elementwise)
+    defer { Profiler.close(profiled) }
     let V = x.dim(-1)
     let R = x.count / max(V, 1)
     let out = Tensor(uninitialized: x.shape)

@@ -66,6 +66,8 @@ public final class AdamW {
 
     /// Applies one update with learning rate `learningRate` to every parameter with a gradient.
     public func step(learningRate lr: Float) {
+        let profiled = Profiler.open(.optimizer)
+        defer { Profiler.close(profiled) }
         stepCount += 1
         let t = Float(stepCount)
         let c1 = 1 - Foundation.pow(beta1, t), c2 = 1 - Foundation.pow(beta2, t)
@@ -93,6 +95,8 @@ public final class AdamW {
 
     /// Zeroes the gradients of all parameters (keeping their buffers).
     public func zeroGrad() {
+        let profiled = Profiler.open(.optimizer)
+        defer { Profiler.close(profiled) }
         for p in allParameters { p.zeroGrad() }
     }
 

@@ -56,6 +56,8 @@ public func gradientNorm(_ parameters: [Tensor]) -> Float {
 /// Returns the norm before clipping.
 @discardableResult
 public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
+    let profiled = Profiler.open(.optimizer)
+    defer { Profiler.close(profiled) }
     let norm = gradientNorm(parameters)
     let factor = maxNorm / (norm + 1e-6)
     if factor < 1 {
