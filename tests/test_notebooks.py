@@ -1,9 +1,15 @@
 """Executes every teaching notebook through nbclient with the latent kernel, in small size.
 
-Each notebook reads LATENT_SMALL at its top and shrinks itself to run in about a minute. The
+Each notebook reads LATENT_SMALL at its top and shrinks itself to run in a minute or two. The
 test fails on any cell error, and on a missing figure: every code cell that calls a plot
-builtin must have produced an image/svg+xml output. Notebooks committed with their outputs
-(COMMITTED_WITH_OUTPUTS) must have the outputs a fresh run gives: the same kinds, cell by cell.
+builtin (or `frontier`) must have produced an image/svg+xml output. Notebooks committed with
+their outputs (COMMITTED_WITH_OUTPUTS) must have the outputs a fresh run gives: the same kinds,
+cell by cell.
+
+The notebooks hand models on through LATENT_RUNS (01 saves the teacher, 02 the Latent-6 model
+that 03 and 04 start from): one temporary folder for the module, and the notebooks run in
+order, so 02–04 use what the notebook before them saved. Notebook 03 also runs once on an empty
+folder, where it must say that notebook 02's model is missing and train a small one itself.
 """
 from __future__ import annotations
 
@@ -24,7 +30,9 @@ from nbclient.exceptions import CellExecutionError  # noqa: E402
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 COMMITTED_WITH_OUTPUTS = {"00-quickstart.ipynb"}
-PLOT_CALL = re.compile(r"(?m)^[^#\n]*\b(hist|line|bar|scatter|heatmap|curve)\(")
+# What each notebook printed, by name, as the module ran it (for the hand-on test).
+PRINTED: dict[str, str] = {}
+PLOT_CALL = re.compile(r"(?m)^[^#\n]*\b(hist|line|bar|scatter|heatmap|curve|frontier)\(")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -32,10 +40,11 @@ def latent_kernel(tmp_path_factory: pytest.TempPathFactory):
     """Installs the kernelspec into a temporary prefix and runs notebooks in small size."""
     prefix = tmp_path_factory.mktemp("nb-prefix")
     subprocess.run([LATENT_BIN, "install-kernel", "--prefix", str(prefix)], check=True, capture_output=True)
-    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "LATENT_SMALL")}
+    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "LATENT_SMALL", "LATENT_RUNS")}
     data = prefix / "share" / "jupyter"
     os.environ["JUPYTER_PATH"] = str(data) + (os.pathsep + saved["JUPYTER_PATH"] if saved["JUPYTER_PATH"] else "")
     os.environ["LATENT_SMALL"] = "1"
+    os.environ["LATENT_RUNS"] = str(tmp_path_factory.mktemp("nb-runs"))
     yield
     for key, value in saved.items():
         if value is None:
@@ -58,15 +67,27 @@ def output_kinds(nb) -> list[list[tuple[str, tuple[str, ...]]]]:
             for cell in nb.cells if cell.cell_type == "code"]
 
 
-@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
-def test_notebook_runs_with_figures(path: pathlib.Path):
+def execute(path: pathlib.Path):
+    """The notebook at `path`, run (in notebooks/, as JupyterLab runs it); fails the test on a cell error."""
     nb = nbformat.read(path, as_version=4)
-    committed = output_kinds(nb)
     client = NotebookClient(nb, kernel_name="latent", timeout=600, resources={"metadata": {"path": str(NOTEBOOKS)}})
     try:
         client.execute()
     except CellExecutionError as error:
         pytest.fail(f"{path.name}: a cell failed:\n{error}")
+    return nb
+
+
+def stdout_text(nb) -> str:
+    return "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"
+                   for out in cell.get("outputs", []) if out.get("output_type") == "stream" and out.get("name") == "stdout")
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_notebook_runs_with_figures(path: pathlib.Path):
+    committed = output_kinds(nbformat.read(path, as_version=4))
+    nb = execute(path)
+    PRINTED[path.name] = stdout_text(nb)
     missing = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or not PLOT_CALL.search(cell.source):
@@ -78,3 +99,25 @@ def test_notebook_runs_with_figures(path: pathlib.Path):
     if path.name in COMMITTED_WITH_OUTPUTS:
         assert any(committed), f"{path.name} is committed without its outputs"
         assert committed == output_kinds(nb), f"{path.name}: the committed outputs differ in kind from a fresh run's"
+
+
+def test_notebooks_hand_their_models_on():
+    """After the notebooks ran in order, each saved what the next one reads, and 02–04 found it
+    (none of them printed the note of a missing model)."""
+    names = ["02-distillation.ipynb", "03-learning-when-to-stop.ipynb", "04-penalty-sweep.ipynb"]
+    if not all(name in PRINTED for name in ["01-latent-reasoning-from-scratch.ipynb"] + names):
+        pytest.skip("runs only after notebooks 01–04 ran in this session")
+    runs = pathlib.Path(os.environ["LATENT_RUNS"]) / "small"
+    for name in ("teacher", "latent6", "latent6-codi", "latent6-rl"):
+        assert (runs / name / "model.safetensors").is_file(), f"{name} was not saved in {runs}"
+    for name in names:
+        assert "is not in" not in PRINTED[name] and "has not saved" not in PRINTED[name], f"{name}:\n{PRINTED[name]}"
+
+
+def test_notebook_03_trains_its_own_start_when_02_has_not_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("LATENT_RUNS", str(tmp_path))
+    nb = execute(NOTEBOOKS / "03-learning-when-to-stop.ipynb")
+    text = stdout_text(nb)
+    assert "Notebook 02's model is not in " + str(tmp_path / "small" / "latent6") in text, text
+    assert (tmp_path / "small" / "latent6" / "model.safetensors").is_file()
+    assert (tmp_path / "small" / "latent6-rl" / "model.safetensors").is_file()
