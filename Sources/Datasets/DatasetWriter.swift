@@ -10,9 +10,9 @@ extension Dataset {
     public func save(to path: String) throws {
         var output = ""
         for example in examples {
-            output += "{\"question\": " + Self.jsonString(example.question)
-            output += ", \"steps\": [" + example.steps.map(Self.jsonString).joined(separator: ", ") + "]"
-            output += ", \"answer\": " + Self.jsonString(example.answer) + "}\n"
+            output += "{\"question\": " + JSONValue.string(example.question).text
+            output += ", \"steps\": [" + example.steps.map { JSONValue.string($0).text }.joined(separator: ", ") + "]"
+            output += ", \"answer\": " + JSONValue.string(example.answer).text + "}\n"
         }
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
@@ -26,7 +26,4 @@ extension Dataset {
             throw DatasetError.writeFailed(path: path, reason: error.localizedDescription)
         }
     }
-
-    /// A JSON string literal (Support's one encoder).
-    static func jsonString(_ text: String) -> String { JSONValue.literal(text) }
 }

@@ -50,11 +50,11 @@ public enum SafeTensors {
         for name in names {
             let t = tensors[name]!
             let bytes = t.count * 4
-            entries.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            entries.append("\(JSONValue.string(name).text):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
             offset += bytes
         }
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            let pairs = metadata.keys.sorted().map { "\(JSONValue.string($0).text):\(JSONValue.string(metadata[$0]!).text)" }
             entries.insert("\"__metadata__\":{\(pairs.joined(separator: ","))}", at: 0)
         }
         var header = Array("{\(entries.joined(separator: ","))}".utf8)
@@ -197,8 +197,6 @@ public enum SafeTensors {
         guard dtype == "F32" else { throw SafeTensorsError.unsupportedDType(name: name, dtype: dtype) }
         return (shape, off[0], off[1])
     }
-
-    static func jsonString(_ s: String) -> String { JSONValue.literal(s) }
 
     static func appendLittleEndian(_ t: Tensor, to data: inout Data) {
         #if _endian(little)

@@ -30,12 +30,6 @@ public enum JSONValue: Sendable, Equatable {
         try self.init(parsing: Array(text.utf8))
     }
 
-    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped,
-    /// everything else written as is.
-    public static func literal(_ text: String) -> String {
-        String(decoding: JSONValue.string(text).serialized(), as: UTF8.self)
-    }
-
     /// The value as compact UTF-8 JSON text (object keys sorted, so equal values give equal bytes).
     public func serialized() -> [UInt8] {
         var writer = JSONWriter()
