@@ -1,5 +1,6 @@
 // The `dataset` object: a handle on an immutable Datasets.Dataset.
 
+import Support
 import Datasets
 import Lang
 
@@ -55,12 +56,12 @@ public final class DatasetObject: HostObject {
 
     public var html: String? {
         let rows = dataset.prefix(Self.shownHTMLRows).enumerated().map { k, example in
-            [String(k), Markup.escape(example.question),
-             Markup.escape(example.steps.joined(separator: " ")), Markup.escape(example.answer)]
+            [String(k), TextFormat.htmlEscaped(example.question),
+             TextFormat.htmlEscaped(example.steps.joined(separator: " ")), TextFormat.htmlEscaped(example.answer)]
         }
         let footer = dataset.count > Self.shownHTMLRows
-            ? "first \(Self.shownHTMLRows) of \(Markup.grouped(dataset.count)) examples" : nil
-        return "<p>\(Markup.escape(summary))</p>\n"
+            ? "first \(Self.shownHTMLRows) of \(TextFormat.grouped(dataset.count)) examples" : nil
+        return "<p>\(TextFormat.htmlEscaped(summary))</p>\n"
             + Markup.table(columns: ["", "question", "steps", "answer"], rows: rows, footer: footer)
     }
 

@@ -1,5 +1,6 @@
 // The `evaluation` object: accuracy and reasoning length of a model on a dataset.
 
+import Support
 import Lang
 import Training
 
@@ -43,7 +44,7 @@ public final class EvaluationObject: HostObject {
     /// `evaluation(cot): accuracy 91.3% on 2,000 examples, mean length 8.2, 12.5 s`.
     var summary: String {
         var text = "evaluation(\(mode)): accuracy \(Markup.percent(result.accuracy)) on \(Markup.plural(evaluatedCount, "example"))"
-        if evaluatedCount < requested { text += " of \(Markup.grouped(requested)) (stopped early)" }
+        if evaluatedCount < requested { text += " of \(TextFormat.grouped(requested)) (stopped early)" }
         // The paper averages lengths over well-formatted outputs only; with none, say so
         // rather than show a mean of 0 beside lengths that are not 0.
         if result.wellFormatted.contains(true) {
@@ -67,9 +68,9 @@ public final class EvaluationObject: HostObject {
 
     public var html: String? {
         let rows = result.bySteps.map { b in
-            [String(b.steps), Markup.grouped(b.count), Markup.percent(b.accuracy), Markup.short(b.meanLength)]
+            [String(b.steps), TextFormat.grouped(b.count), Markup.percent(b.accuracy), Markup.short(b.meanLength)]
         }
-        return "<p><b>\(Markup.escape(summary))</b></p>\n"
+        return "<p><b>\(TextFormat.htmlEscaped(summary))</b></p>\n"
             + Markup.table(columns: ["steps", "count", "accuracy", "mean_length"], rows: rows)
     }
 

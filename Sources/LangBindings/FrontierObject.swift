@@ -1,6 +1,7 @@
 // The `frontier` object: a model's fixed-count frontier, its references, and the policies
 // compared with it; it shows as the frontier plot.
 
+import Support
 import Foundation
 import Lang
 import Plot
@@ -86,7 +87,7 @@ public final class FrontierObject: HostObject {
         return lines.joined(separator: "\n") + "\n" + pointsTable.plainText
     }
 
-    public var html: String? { "<pre>\(Markup.escape(plainText))</pre>" }
+    public var html: String? { "<pre>\(TextFormat.htmlEscaped(plainText))</pre>" }
     public var svg: String? { chart?.svg }
 
     public var fieldNames: [String] { ["points", "best", "oracle", "compared", "plot"] }

@@ -2,25 +2,11 @@
 
 import Foundation
 import Lang
+import Support
 
-/// Text helpers for renderings: escaping, short numbers, durations, truncation.
+/// Text helpers for renderings: short numbers, percentages, truncation, HTML tables (numbers with
+/// separators, durations and HTML escaping are `TextFormat`'s, in Support).
 enum Markup {
-    /// Escapes `&`, `<`, `>` and `"` for HTML text and attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     /// A number the way the language prints it (`3`, `0.1`, `1e-7`).
     static func number(_ x: Double) -> String { Value.number(x).plainText }
 
@@ -44,29 +30,10 @@ enum Markup {
         x.isFinite ? String(format: "%.1f%%", x * 100) : number(x)
     }
 
-    /// Seconds as `m:ss` (or `h:mm:ss`); `--:--` when unknown.
-    static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "--:--" }
-        let total = Int(seconds.rounded())
-        let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60)
-        return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%d:%02d", m, s)
-    }
-
     /// Seconds for summaries: `0.42 s`, `41.2 s`, `3:05`.
     static func seconds(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
-        return seconds < 60 ? "\(short(seconds)) s" : duration(seconds)
-    }
-
-    /// A whole number with thousands separators: `853,504`.
-    static func grouped(_ n: Int) -> String {
-        let digits = String(abs(n))
-        var out = ""
-        for (k, c) in digits.enumerated() {
-            if k > 0 && (digits.count - k) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
+        return seconds < 60 ? "\(short(seconds)) s" : TextFormat.duration(seconds)
     }
 
     /// `text` cut to `limit` characters with an ellipsis, on one line.
@@ -77,14 +44,14 @@ enum Markup {
 
     /// `n word` or `n words`.
     static func plural(_ n: Int, _ word: String) -> String {
-        "\(grouped(n)) \(word)\(n == 1 ? "" : "s")"
+        "\(TextFormat.grouped(n)) \(word)\(n == 1 ? "" : "s")"
     }
 
     /// A two-column HTML table of label/value pairs (values are already HTML).
     static func fieldTable(_ rows: [(String, String)]) -> String {
         var out = "<table class=\"latent-record\">\n<tbody>\n"
         for (label, value) in rows {
-            out += "<tr><th style=\"text-align:left\">\(escape(label))</th><td style=\"text-align:left\">\(value)</td></tr>\n"
+            out += "<tr><th style=\"text-align:left\">\(TextFormat.htmlEscaped(label))</th><td style=\"text-align:left\">\(value)</td></tr>\n"
         }
         return out + "</tbody>\n</table>"
     }
@@ -92,13 +59,13 @@ enum Markup {
     /// An HTML table with a header row (cells are already HTML).
     static func table(columns: [String], rows: [[String]], footer: String? = nil) -> String {
         var out = "<table class=\"latent-table\">\n<thead><tr>"
-        for c in columns { out += "<th style=\"text-align:left\">\(escape(c))</th>" }
+        for c in columns { out += "<th style=\"text-align:left\">\(TextFormat.htmlEscaped(c))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in rows {
             out += "<tr>" + row.map { "<td style=\"text-align:left\">\($0)</td>" }.joined() + "</tr>\n"
         }
         out += "</tbody>\n</table>"
-        if let footer { out += "\n<p>\(escape(footer))</p>" }
+        if let footer { out += "\n<p>\(TextFormat.htmlEscaped(footer))</p>" }
         return out
     }
 }

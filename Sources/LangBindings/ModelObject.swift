@@ -1,5 +1,6 @@
 // The `model` object: a handle on a Llama decoder and its tokenizer, trained in place.
 
+import Support
 import Datasets
 import Lang
 import Models
@@ -64,7 +65,7 @@ public final class ModelObject: HostObject {
     public var plainText: String {
         let c = configuration
         var text = "model(dim: \(c.dimension), layers: \(c.layers), heads: \(c.heads), mlp: \(c.mlpHiddenSize), "
-            + "vocab: \(c.vocabularySize)): \(Markup.grouped(parameterCount)) parameters"
+            + "vocab: \(c.vocabularySize)): \(TextFormat.grouped(parameterCount)) parameters"
         if latent != nil { text += ", latent reasoning" }
         if trainedSteps > 0 {
             text += ", trained \(Markup.plural(trainedSteps, "step"))"
@@ -78,7 +79,7 @@ public final class ModelObject: HostObject {
     public var html: String? {
         let c = configuration
         var rows: [(String, String)] = [
-            ("parameters", Markup.grouped(parameterCount)),
+            ("parameters", TextFormat.grouped(parameterCount)),
             ("latent", latent != nil ? "true" : "false"),
             ("dim", "\(c.dimension)"), ("layers", "\(c.layers)"), ("heads", "\(c.heads)"),
             ("mlp", "\(c.mlpHiddenSize)"), ("vocab", "\(c.vocabularySize)"),
@@ -86,7 +87,7 @@ public final class ModelObject: HostObject {
             ("reversed_numbers", "\(tokenizer.reversedNumbers)"),
             ("trained", Markup.plural(trainedSteps, "step") + " in " + Markup.plural(runs.count, "run")),
         ]
-        if !origin.isEmpty { rows.append(("from", Markup.escape(origin))) }
+        if !origin.isEmpty { rows.append(("from", TextFormat.htmlEscaped(origin))) }
         return "<p><b>model</b></p>\n" + Markup.fieldTable(rows)
     }
 

@@ -1,5 +1,6 @@
 // Live progress of a long builtin (sft, evaluate, …): one display, updated in place.
 
+import Support
 import Lang
 import Plot
 
@@ -65,7 +66,7 @@ final class ProgressDisplay {
     func finish(status: String, summary: MimeBundle) {
         let firstLine = summary.plain.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
         let plain = "\(title): \(status) — \(firstLine)"
-        var html = "<div class=\"latent-progress\"><p>\(Markup.escape(title)): \(Markup.escape(status))</p>"
+        var html = "<div class=\"latent-progress\"><p>\(TextFormat.htmlEscaped(title)): \(TextFormat.htmlEscaped(status))</p>"
         if let body = summary.html { html += "\n" + body }
         html += "</div>"
         context.emit(.updateDisplay(MimeBundle(plain: plain, html: html), id: id))
@@ -85,7 +86,7 @@ final class ProgressDisplay {
         // no `steps:` plans Int32.max): show the steps done, not an absurd total.
         let unbounded = timeBudget != nil && total >= Int(Int32.max)
         let counts = unbounded ? "\(done) \(unit)\(done == 1 ? "" : "s")" : "\(done)/\(total) \(unit)\(total == 1 ? "" : "s")"
-        let times = "\(Markup.duration(seconds)) elapsed, ETA \(Markup.duration(eta))"
+        let times = "\(TextFormat.duration(seconds)) elapsed, ETA \(TextFormat.duration(eta))"
         let figures = metrics.map { "\($0.0) \(Markup.short($0.1))" }.joined(separator: "  ")
 
         let filled = Int((fraction * Double(Self.barWidth)).rounded(.down))
@@ -95,8 +96,8 @@ final class ProgressDisplay {
 
         let percent = Markup.short((fraction * 1000).rounded() / 10)
         var html = "<div class=\"latent-progress\">\n"
-        html += "<div><b>\(Markup.escape(title))</b> \(Markup.escape(counts)) · \(Markup.escape(times))"
-        if !figures.isEmpty { html += " · " + Markup.escape(figures.replacingOccurrences(of: "  ", with: " · ")) }
+        html += "<div><b>\(TextFormat.htmlEscaped(title))</b> \(TextFormat.htmlEscaped(counts)) · \(TextFormat.htmlEscaped(times))"
+        if !figures.isEmpty { html += " · " + TextFormat.htmlEscaped(figures.replacingOccurrences(of: "  ", with: " · ")) }
         html += "</div>\n"
         html += "<div style=\"width:360px;height:10px;background:#e6e6e6;border-radius:3px;overflow:hidden\">"
         html += "<div style=\"width:\(percent)%;height:100%;background:#0072B2\"></div></div>\n"

@@ -1,5 +1,6 @@
 // The `run` object: what a training call did (losses, metrics, steps, time, interruption).
 
+import Support
 import Lang
 import Plot
 import Training
@@ -26,10 +27,10 @@ public final class RunObject: HostObject {
 
     /// `run(sft): 300 steps in 41.2 s, loss 2.31 → 0.412`.
     var summary: String {
-        var text = "run(\(kind)): \(Markup.grouped(run.steps))"
+        var text = "run(\(kind)): \(TextFormat.grouped(run.steps))"
         // A run planned on time alone (rl with `seconds:` and no `steps:`) has no real total.
         let bounded = plannedSteps < Int(Int32.max)
-        if plannedSteps != run.steps && bounded { text += "/\(Markup.grouped(plannedSteps))" }
+        if plannedSteps != run.steps && bounded { text += "/\(TextFormat.grouped(plannedSteps))" }
         text += " step\((bounded ? plannedSteps : run.steps) == 1 ? "" : "s") in \(Markup.seconds(run.seconds))"
         if let first = run.losses.first, let last = run.losses.last {
             text += run.losses.count == 1 ? ", loss \(Markup.short(first))" : ", loss \(Markup.short(first)) → \(Markup.short(last))"
@@ -62,7 +63,7 @@ public final class RunObject: HostObject {
     public var html: String? {
         var rows: [(String, String)] = [
             ("steps", plannedSteps < Int(Int32.max)
-                ? "\(Markup.grouped(run.steps)) of \(Markup.grouped(plannedSteps))" : Markup.grouped(run.steps)),
+                ? "\(TextFormat.grouped(run.steps)) of \(TextFormat.grouped(plannedSteps))" : TextFormat.grouped(run.steps)),
             ("seconds", Markup.short(run.seconds)),
             ("interrupted", run.interrupted ? "true" : "false"),
         ]
@@ -70,12 +71,12 @@ public final class RunObject: HostObject {
             rows.append(("loss", "\(Markup.short(first)) → \(Markup.short(last)) (min \(Markup.short(run.losses.min() ?? last)))"))
         }
         if !run.notes.isEmpty {
-            rows.append(("notes", run.notes.map(Markup.escape).joined(separator: "<br>")))
+            rows.append(("notes", run.notes.map(TextFormat.htmlEscaped).joined(separator: "<br>")))
         }
         if !settings.keys.isEmpty {
-            rows.append(("settings", Markup.escape(Value.record(settings).plainText)))
+            rows.append(("settings", TextFormat.htmlEscaped(Value.record(settings).plainText)))
         }
-        var out = "<p><b>\(Markup.escape(summary))</b></p>\n" + Markup.fieldTable(rows)
+        var out = "<p><b>\(TextFormat.htmlEscaped(summary))</b></p>\n" + Markup.fieldTable(rows)
         if let svg = lossCurveSVG { out += "\n<div>\(svg)</div>" }
         return out
     }

@@ -1,5 +1,6 @@
 // The `trace` object: one question answered by a model, with what it wrote on the way.
 
+import Support
 import Lang
 
 /// A trace inside the language: `t.answer` (the number read after "The answer is:", as a
@@ -62,12 +63,12 @@ public final class TraceObject: HostObject {
 
     public var html: String? {
         var out = Markup.fieldTable([
-            ("question", Markup.escape(question)),
-            ("answer", Markup.escape(answer ?? "nil")),
-            ("text", Markup.escape(text)),
-            ("mode", Markup.escape(mode)),
+            ("question", TextFormat.htmlEscaped(question)),
+            ("answer", TextFormat.htmlEscaped(answer ?? "nil")),
+            ("text", TextFormat.htmlEscaped(text)),
+            ("mode", TextFormat.htmlEscaped(mode)),
             ("latent_steps", "\(latentSteps)"),
-            ("stop_probs", Markup.escape(Value.numbers(stopProbabilities).plainText)),
+            ("stop_probs", TextFormat.htmlEscaped(Value.numbers(stopProbabilities).plainText)),
             ("tokens", "\(tokenCount)"),
         ])
         if !reads.isEmpty, let table = readsTable.html {

@@ -1,20 +1,9 @@
-// Small text helpers of `latent reproduce`'s terminal table and report: numbers, durations,
-// HTML escaping and shell quoting.
+// Small text helpers of `latent reproduce`'s terminal table and report: percentages, spreads and
+// shell quoting (numbers with separators, durations and HTML escaping are Support's `TextFormat`).
 
 import Foundation
 
 enum ReportText {
-    /// 14400 → "14,400".
-    static func grouped(_ n: Int) -> String {
-        let digits = String(abs(n))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
-
     /// 0.6235 → "62.35 %" (two decimals at most, trailing zeros dropped).
     static func percent(_ x: Double) -> String { number(100 * x, digits: 2) + " %" }
 
@@ -36,17 +25,6 @@ enum ReportText {
         guard xs.count > 1 else { return (mean, 0) }
         let variance = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(xs.count - 1)
         return (mean, variance.squareRoot())
-    }
-
-    /// 754.2 → "12:34"; an hour or more → "1:02:03".
-    static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
-    }
-
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// A word as a POSIX shell reads it back: bare when safe, else in single quotes.

@@ -83,7 +83,7 @@ struct ReproduceCommand: ParsableCommand {
         for (i, stage) in stages.enumerated() {
             let label = "[\(i + 1)/\(stages.count)] \(stage.name)"
             if let record = directory.finished(stage.name) {
-                Self.say("\(label): finished earlier (\(ReportText.duration(record.seconds))), kept")
+                Self.say("\(label): finished earlier (\(TextFormat.duration(record.seconds))), kept")
                 continue
             }
             Self.say("\n\(label): \(stage.title)   script: \(directory.file(stage.name + ".lat"))")
@@ -94,7 +94,7 @@ struct ReproduceCommand: ParsableCommand {
             let seconds = Date().timeIntervalSince(start)
             guard status == 0 else {
                 let stopped = session.interruption.isRequested
-                Self.say("\nlatent reproduce: stage \(stage.name) \(stopped ? "was interrupted" : "failed") after \(ReportText.duration(seconds)); "
+                Self.say("\nlatent reproduce: stage \(stage.name) \(stopped ? "was interrupted" : "failed") after \(TextFormat.duration(seconds)); "
                     + "the \(i) stage(s) before it are kept. Run the same command again to go on from \(stage.name).")
                 throw ExitCode(stopped ? 130 : 1)
             }
@@ -104,7 +104,7 @@ struct ReproduceCommand: ParsableCommand {
                 Self.say("latent reproduce: cannot record that \(stage.name) finished: \(error.localizedDescription)")
                 throw ExitCode(1)
             }
-            Self.say("\(label): done in \(ReportText.duration(seconds))")
+            Self.say("\(label): done in \(TextFormat.duration(seconds))")
         }
         do {
             try finish(config: config, directory: directory, stages: stages)
@@ -125,7 +125,7 @@ struct ReproduceCommand: ParsableCommand {
         try Data(report.html.utf8).write(to: URL(fileURLWithPath: directory.file("report.html")), options: .atomic)
         let total = results.seconds.values.reduce(0, +)
         print("\n" + results.terminalTable)
-        print("\n\(config.preset) configuration, \(ReportText.duration(total)) of stages in all. "
+        print("\n\(config.preset) configuration, \(TextFormat.duration(total)) of stages in all. "
             + "Report: \(directory.file("report.html")); figures: \(directory.file("results.json"))")
     }
 

@@ -3,6 +3,7 @@
 // accuracy by difficulty, the length histograms before and after RL, the frontier, the
 // training curves, the time each stage took, the commands, the stage scripts and the machine.
 
+import Support
 import Foundation
 import Plot
 
@@ -20,13 +21,13 @@ struct ReproduceReport {
     }
 
     func figure(_ svg: String?, caption: String) -> String {
-        guard let svg else { return "<p class=\"missing\">(\(ReportText.escape(caption)): no plot)</p>" }
-        return "<figure>\(Self.inline(svg))<figcaption>\(ReportText.escape(caption))</figcaption></figure>"
+        guard let svg else { return "<p class=\"missing\">(\(TextFormat.htmlEscaped(caption)): no plot)</p>" }
+        return "<figure>\(Self.inline(svg))<figcaption>\(TextFormat.htmlEscaped(caption))</figcaption></figure>"
     }
 
     func table(_ columns: [String], _ rows: [[String]]) -> String {
-        "<table><thead><tr>" + columns.map { "<th>\(ReportText.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-            + rows.map { "<tr>" + $0.map { "<td>\(ReportText.escape($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
+        "<table><thead><tr>" + columns.map { "<th>\(TextFormat.htmlEscaped($0))</th>" }.joined() + "</tr></thead><tbody>"
+            + rows.map { "<tr>" + $0.map { "<td>\(TextFormat.htmlEscaped($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
             + "</tbody></table>"
     }
 
@@ -62,8 +63,8 @@ struct ReproduceReport {
     }
 
     var tableSection: String {
-        "<h2>Results</h2><p>Test set: the \(ReportText.grouped(testCount)) held-out problems of <code>"
-            + ReportText.escape(results.config.task.call) + "</code>; ± is the standard deviation over seeds; mean total "
+        "<h2>Results</h2><p>Test set: the \(TextFormat.grouped(testCount)) held-out problems of <code>"
+            + TextFormat.htmlEscaped(results.config.task.call) + "</code>; ± is the standard deviation over seeds; mean total "
             + "length counts the written chain-of-thought tokens (teacher) or the latent steps + 2.</p>"
             + table(["method", "accuracy", "mean total length", "seeds"], results.rows.map { [$0.method, $0.accuracy, $0.length, $0.seeds] })
     }
@@ -93,7 +94,7 @@ struct ReproduceReport {
                 guard let count = Int(k), let accuracy = v as? Double else { return nil }
                 return (count, accuracy)
             }.sorted { $0.0 < $1.0 }
-            html += "<h3>Seed \(seed)</h3><ul>" + lines.map { "<li>\(ReportText.escape($0))</li>" }.joined() + "</ul>"
+            html += "<h3>Seed \(seed)</h3><ul>" + lines.map { "<li>\(TextFormat.htmlEscaped($0))</li>" }.joined() + "</ul>"
             html += table(["forced latent steps"] + forced.map { String($0.0) }, [["Latent-6 accuracy"] + forced.map { ReportText.percent($0.1) }])
             html += "<div class=\"row\">"
                 + figure(directory.svg(name + "/lengths-latent.svg"), caption: "Latent-6, seed \(seed): total length per test problem")
@@ -114,7 +115,7 @@ struct ReproduceReport {
     var provenanceSection: String {
         let r = results
         let timeRows = stages.map { s in
-            [s.name, r.steps[s.name].map(ReportText.grouped) ?? "—", r.seconds[s.name].map(ReportText.duration) ?? "—"]
+            [s.name, r.steps[s.name].map(TextFormat.grouped) ?? "—", r.seconds[s.name].map(TextFormat.duration) ?? "—"]
         }
         let total = r.seconds.values.reduce(0, +)
         var machineRows = machine.keys.sorted().map { key -> [String] in
@@ -125,11 +126,11 @@ struct ReproduceReport {
         }
         machineRows.append(["latent revision", revision])
         let scripts = stages.map { s in
-            "<details><summary><code>\(ReportText.escape(directory.file(s.name + ".lat")))</code> — \(ReportText.escape(s.title))</summary>"
-                + "<pre>\(ReportText.escape((try? String(contentsOfFile: directory.file(s.name + ".lat"), encoding: .utf8)) ?? s.script))</pre></details>"
+            "<details><summary><code>\(TextFormat.htmlEscaped(directory.file(s.name + ".lat")))</code> — \(TextFormat.htmlEscaped(s.title))</summary>"
+                + "<pre>\(TextFormat.htmlEscaped((try? String(contentsOfFile: directory.file(s.name + ".lat"), encoding: .utf8)) ?? s.script))</pre></details>"
         }.joined(separator: "\n")
-        return "<h2>Time per stage</h2>" + table(["stage", "optimizer steps", "time"], timeRows + [["total", "", ReportText.duration(total)]])
-            + "<h2>Commands</h2><pre>" + ReportText.escape(directory.commands.joined(separator: "\n")) + "</pre>"
+        return "<h2>Time per stage</h2>" + table(["stage", "optimizer steps", "time"], timeRows + [["total", "", TextFormat.duration(total)]])
+            + "<h2>Commands</h2><pre>" + TextFormat.htmlEscaped(directory.commands.joined(separator: "\n")) + "</pre>"
             + "<p>Each stage is a script of the latent language; <code>latent run DIR/STAGE.lat</code> redoes it by hand.</p>" + scripts
             + "<h2>Machine and versions</h2>" + table(["", ""], machineRows)
     }
@@ -146,11 +147,11 @@ struct ReproduceReport {
             """
         let intro = "<p>The paper's pipeline (<i>Learning When to Stop: Adaptive Latent Reasoning via Reinforcement Learning</i>, "
             + "Ning, Kuo, Gomes, 2025) at toy scale: a CoT teacher, a No-CoT baseline, Latent-6 distilled with the \""
-            + ReportText.escape(c.distillRecipe) + "\" recipe, then GRPO with the \"" + ReportText.escape(c.rlRecipe)
+            + TextFormat.htmlEscaped(c.distillRecipe) + "\" recipe, then GRPO with the \"" + TextFormat.htmlEscaped(c.rlRecipe)
             + "\" recipe. Model: dim \(c.shape.dim) × \(c.shape.layers) layers × \(c.shape.heads) heads. Budgets: "
             + (c.byTime ? "minutes per stage." : "optimizer steps per stage (the figures do not depend on the machine's speed).") + "</p>"
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(ReportText.escape(title))</title>"
-            + "<style>\(style)</style></head><body><h1>\(ReportText.escape(title))</h1>" + intro
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(TextFormat.htmlEscaped(title))</title>"
+            + "<style>\(style)</style></head><body><h1>\(TextFormat.htmlEscaped(title))</h1>" + intro
             + tableSection + difficultySection + perSeedSection + curvesSection + provenanceSection
             + "</body></html>\n"
     }

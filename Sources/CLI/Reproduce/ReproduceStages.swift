@@ -3,6 +3,7 @@
 // DIR/<stage>.lat` redoes a stage by hand. A stage writes its outputs under DIR/<stage>/: the
 // model (model/), the figures (results.json) and plots (*.svg).
 
+import Support
 import Foundation
 
 struct ReproduceStage: Equatable {
@@ -192,6 +193,6 @@ private struct ScriptWriter {
     }
 
     func budgetText(_ b: ReproduceConfig.Budget) -> String {
-        config.byTime ? "\(format(b.minutes)) min" : "\(ReportText.grouped(b.steps)) steps"
+        config.byTime ? "\(format(b.minutes)) min" : "\(TextFormat.grouped(b.steps)) steps"
     }
 }

@@ -1,5 +1,7 @@
 // The `table` value: a list of records that share their keys, rendered as text and HTML tables.
 
+import Support
+
 /// A table: rows that share their columns. `t[i]` is a row (a record), `len(t)` counts rows,
 /// `for row in t` walks them, and `t.column` is the list of one column's values.
 ///
@@ -100,28 +102,14 @@ public final class Table: HostObject {
 
 /// HTML renderings of values.
 enum HTML {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-
     static func cell(_ v: Value) -> String {
         if case .object(let o) = v, let html = o.html { return html }
-        return escape(v.printText)
+        return TextFormat.htmlEscaped(v.printText)
     }
 
     static func table(columns: [String], rows: [[Value]], total: Int) -> String {
         var out = "<table class=\"latent-table\">\n<thead><tr>"
-        for c in columns { out += "<th>\(escape(c))</th>" }
+        for c in columns { out += "<th>\(TextFormat.htmlEscaped(c))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in rows {
             out += "<tr>" + row.map { "<td>\(cell($0))</td>" }.joined() + "</tr>\n"
@@ -135,7 +123,7 @@ enum HTML {
     static func record(_ r: Record) -> String {
         var out = "<table class=\"latent-record\">\n<tbody>\n"
         for (k, v) in zip(r.keys, r.values) {
-            out += "<tr><th>\(escape(k))</th><td>\(cell(v))</td></tr>\n"
+            out += "<tr><th>\(TextFormat.htmlEscaped(k))</th><td>\(cell(v))</td></tr>\n"
         }
         return out + "</tbody>\n</table>"
     }
