@@ -22,23 +22,16 @@ Usage: torch_distill_bench.py [--threads 2] [--vocab V] [--dim 128] [--layers 4]
        [--step-rows S] [--step-length L] [--warmup 10] [--steps 100]
 Prints one JSON object: engine, threads, params, workload, steps_per_s, step_ms_median.
 """
-import argparse
 
 import torch
 import torch.nn.functional as F
 
-from torch_latent_model import LatentLlama, adamw, time_steps
+from torch_latent_model import LatentLlama, adamw, parse_args, time_steps
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name, default in [("threads", 2), ("vocab", 516), ("dim", 128), ("layers", 4), ("heads", 4), ("hidden", 352),
-                          ("batch", 4), ("latent", 6), ("prefix", 47), ("teacher", 13), ("tail", 9),
-                          ("step_rows", 10), ("step_length", 1), ("warmup", 10), ("steps", 100)]:
-        ap.add_argument("--" + name.replace("_", "-"), type=int, default=default)
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = parse_args(__doc__, [("batch", 4), ("latent", 6), ("prefix", 47), ("teacher", 13), ("tail", 9),
+                            ("step_rows", 10), ("step_length", 1), ("warmup", 10), ("steps", 100)])
     model = LatentLlama(a.vocab, a.dim, a.layers, a.heads, a.hidden)
     opt = adamw(model, 1e-3, (0.9, 0.95), 0.1)
     V, B, D = a.vocab, a.batch, a.dim

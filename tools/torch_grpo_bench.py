@@ -20,24 +20,17 @@ Usage: torch_grpo_bench.py [--threads 2] [--vocab V] [--dim 128] [--layers 4] [-
        [--micro 8] [--warmup 1] [--steps 5]
 Prints one JSON object: engine, threads, params, workload, steps_per_s, step_ms_median.
 """
-import argparse
 import copy
 
 import torch
 import torch.nn.functional as F
 
-from torch_latent_model import LatentLlama, adamw, time_steps
+from torch_latent_model import LatentLlama, adamw, parse_args, time_steps
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name, default in [("threads", 2), ("vocab", 516), ("dim", 128), ("layers", 4), ("heads", 4), ("hidden", 352),
-                          ("prompts", 8), ("group", 16), ("prompt", 40), ("latent", 8), ("answer", 20),
-                          ("micro", 8), ("warmup", 1), ("steps", 5)]:
-        ap.add_argument("--" + name, type=int, default=default)
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = parse_args(__doc__, [("prompts", 8), ("group", 16), ("prompt", 40), ("latent", 8), ("answer", 20),
+                            ("micro", 8), ("warmup", 1), ("steps", 5)])
     policy = LatentLlama(a.vocab, a.dim, a.layers, a.heads, a.hidden)
     reference = copy.deepcopy(policy).requires_grad_(False)
     opt = adamw(policy, 1e-5, (0.9, 0.999), 1e-3)

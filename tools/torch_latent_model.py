@@ -7,6 +7,7 @@ each block's hidden states at chosen rows, and the recurrent filter F(h) = Layer
 + b1) + b2). Sizes and initialisation follow torch_llama_bench.py; weights are random (the
 peers time steps, they do not train).
 """
+import argparse
 import json
 import statistics
 import time
@@ -104,6 +105,19 @@ class LatentLlama(nn.Module):
     @staticmethod
     def copy_cache(caches, rows=None):
         return [{k: (v if rows is None else v[rows]) for k, v in c.items()} for c in caches]
+
+
+def parse_args(doc, workload_options):
+    """The common options (threads and the model's shape, the engine's defaults) plus the workload's
+    own integer options (name, default); sets torch's thread count and seed 0."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    common = [("threads", 2), ("vocab", 516), ("dim", 128), ("layers", 4), ("heads", 4), ("hidden", 352)]
+    for name, default in common + workload_options:
+        ap.add_argument("--" + name.replace("_", "-"), type=int, default=default)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    return a
 
 
 def adamw(model, lr, betas, weight_decay):
