@@ -211,9 +211,12 @@ def test_notebook_00_runs_in_jupyterlab_with_live_progress_and_svg_plots(driver,
         assert rendered[-1].is_displayed() and size["width"] > 200 and size["height"] > 150, f"cell {i}: {size}"
 
 
-def test_an_errored_cell_is_found(driver, lab):
+def test_an_errored_cell_is_found_and_run_all_stops_there(driver, lab):
     open_notebook(driver, lab, ERRORED)
     run_all_and_wait(driver)
+    # stop_on_error: the cell after the failed one was sent with it but never runs.
+    assert output_texts(driver, 2) == [], f"the cell after the error ran: {output_texts(driver, 2)}"
+    assert not prompts(driver)[2].strip("[]: ").isdigit(), prompts(driver)
     found = errors(driver)
     assert len(found) == 1 and found[0][0] == 1 and found[0][1].startswith("TypeError"), found
     page = driver.execute_script(

@@ -313,6 +313,7 @@ def test_stop_on_error_aborts_the_queued_requests(kernel):
         replies[reply["parent_header"]["msg_id"]] = reply["content"]
     assert replies[first]["status"] == "error" and replies[first]["ename"] == "NameError"
     assert replies[second]["status"] == "error" and replies[second]["ename"] == "ExecutionAborted"
+    assert replies[second]["execution_count"] is None  # it never ran: front ends show no count
     reply, _ = run(kc, "queued")
     assert reply["status"] == "error" and reply["ename"] == "NameError"  # it never ran
     # Without stop_on_error a queued request runs.

@@ -34,6 +34,7 @@ extension KernelCore {
             // them off the socket before the reply goes out, so that a request a client sends
             // after seeing the error reply always runs.
             let queued = request.stopOnError ? takeQueuedShellFrames() : []
+            if request.stopOnError { lastStopOnErrorFailure = Header.secondsSinceEpoch() }
             reply(to: message, on: .shell, content: [
                 "status": "error", "execution_count": .int(count), "ename": .string(error.name),
                 "evalue": .string(error.message), "traceback": .array(traceback.map(JSONValue.string)),
@@ -97,12 +98,34 @@ extension KernelCore {
                 continue
             }
             publishStatus("busy", parent: message)
-            reply(to: message, on: .shell, content: [
-                "status": "error", "execution_count": .int(executionCount), "ename": "ExecutionAborted",
-                "evalue": "not run because an earlier cell failed (stop_on_error)", "traceback": [],
-            ])
+            replyAborted(message)
             publishStatus("idle", parent: message)
         }
+    }
+
+    /// Whether an execute request that arrives now was sent before the last cell that failed
+    /// with `stop_on_error`: "Run All" sends every cell at once, and through a notebook server
+    /// the later requests may reach the socket only after the first one failed. Such a request
+    /// is aborted like a queued one; one sent after the failure (its header's `date` later, or
+    /// none) runs, and so does any request more than ``lateAbortWindow`` seconds after it.
+    func isLateForAbort(_ message: Message) -> Bool {
+        guard let failed = lastStopOnErrorFailure else { return false }
+        guard Header.secondsSinceEpoch() <= failed + Self.lateAbortWindow else {
+            lastStopOnErrorFailure = nil
+            return false
+        }
+        guard let sent = Header.secondsSinceEpoch(parsing: message.header.date) else { return false }
+        return sent < failed
+    }
+
+    /// The reply of an execute request that does not run because an earlier cell failed. Its
+    /// `execution_count` is null, as it never ran: front ends then show the cell as not run
+    /// (ipykernel's `aborted` replies carry no count either).
+    func replyAborted(_ message: Message) {
+        reply(to: message, on: .shell, content: [
+            "status": "error", "execution_count": .null, "ename": "ExecutionAborted",
+            "evalue": "not run because an earlier cell failed (stop_on_error)", "traceback": [],
+        ])
     }
 
     /// Sends `input_request` on stdin (to the identities of the shell request) and blocks

@@ -51,6 +51,12 @@ public final class KernelCore: @unchecked Sendable {
     public internal(set) var executionCount = 0
     /// The inputs executed so far.
     public internal(set) var history = History()
+    /// Set when a cell failed with `stop_on_error`: execute requests sent before the failure
+    /// that arrive late are aborted too (see ``isLateForAbort(_:)``).
+    var lastStopOnErrorFailure: Double?
+    /// How long after a failure a late request may still be aborted: it bounds the harm of a
+    /// client whose clock runs behind the kernel's.
+    static let lateAbortWindow: Double = 2
 
     /// - Parameters:
     ///   - onShutdown: called (on the control or shell thread) after a `shutdown_request`
@@ -161,7 +167,11 @@ public final class KernelCore: @unchecked Sendable {
         var followUp: (() -> Void)?
         switch request {
         case .execute(let execute):
-            followUp = runExecute(execute, message: message)
+            if isLateForAbort(message) {
+                replyAborted(message)
+            } else {
+                followUp = runExecute(execute, message: message)
+            }
         case .kernelInfo:
             reply(to: message, on: .shell, content: info.replyContent)
         case .complete(let code, let cursor):

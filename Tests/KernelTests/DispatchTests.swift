@@ -83,6 +83,34 @@ import Lang
         #expect(order.lastIndex(of: failing.id)! < order.firstIndex(of: queued1.id)!)
     }
 
+    @Test func aRequestSentBeforeTheFailureButArrivingAfterItIsAborted() throws {
+        // "Run All" through a notebook server: the second cell's request was sent before the
+        // first failed but reaches the kernel only after the failure.
+        let h = Harness(interpreter: ScriptedInterpreter())
+        let failing = h.client.execute("fail ValueError")
+        let late = h.client.execute("print never")
+        h.core.handleShell(failing.frames)
+        h.core.handleShell(late.frames)
+        let reply = try #require(h.reply(to: late.id))
+        #expect(reply.content["ename"] == "ExecutionAborted")
+        #expect(reply.content["execution_count"] == .null)
+        #expect(h.iopubTypes(for: late.id) == ["status", "status"])
+        // A request sent after the failure (the user re-runs the cell) runs.
+        let after = h.client.execute("print runs")
+        h.core.handleShell(after.frames)
+        #expect(h.reply(to: after.id)?.content["status"] == "ok")
+        #expect(h.iopubTypes(for: after.id).contains("stream"))
+    }
+
+    @Test func withoutStopOnErrorALateRequestRuns() throws {
+        let h = Harness(interpreter: ScriptedInterpreter())
+        let failing = h.client.execute("fail ValueError", stopOnError: false)
+        let late = h.client.execute("print runs")
+        h.core.handleShell(failing.frames)
+        h.core.handleShell(late.frames)
+        #expect(h.reply(to: late.id)?.content["status"] == "ok")
+    }
+
     @Test func withoutStopOnErrorQueuedRequestsStayQueued() throws {
         let h = Harness(interpreter: ScriptedInterpreter())
         let failing = h.client.execute("fail ValueError", stopOnError: false)
