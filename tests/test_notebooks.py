@@ -13,6 +13,7 @@ folder, where it must say that notebook 02's model is missing and train a small 
 """
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import re
@@ -121,3 +122,48 @@ def test_notebook_03_trains_its_own_start_when_02_has_not_run(tmp_path, monkeypa
     assert "Notebook 02's model is not in " + str(tmp_path / "small" / "latent6") in text, text
     assert (tmp_path / "small" / "latent6" / "model.safetensors").is_file()
     assert (tmp_path / "small" / "latent6-rl" / "model.safetensors").is_file()
+
+
+def code_text(name: str) -> str:
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def full_size(text: str, pattern: str) -> str:
+    """The full-size branch of `NAME = if small { … } else { FULL }` for the NAME in `pattern`."""
+    m = re.search(pattern + r"\s*=\s*if small \{.*?\} else \{\s*(.*?)\s*\}\s*$", text, re.M)
+    assert m, f"no `{pattern} = if small {{ … }} else {{ … }}` line"
+    return m.group(1)
+
+
+def budgets(text: str) -> dict[str, int]:
+    record = full_size(text, "steps")
+    return {k: int(v) for k, v in re.findall(r"(\w+):\s*(\d+)", record)}
+
+
+def test_notebooks_at_full_size_use_the_task_and_budgets_of_latent_reproduce():
+    """The notebooks' full size is `latent reproduce`'s configuration: the same task, RL prompts
+    and step budgets, so their figures compare with its table."""
+    shown = subprocess.run([LATENT_BIN, "reproduce", "--show-config"], check=True, capture_output=True, text=True)
+    config = json.loads(shown.stdout)
+    task, prompts = config["task"], config["rlPrompts"]
+    arith_call = f"arith(n: {task['n']}, steps: {task['minSteps']}...{task['maxSteps']}, seed: {task['seed']})"
+    prompts_call = f"arith(n: {prompts['n']}, steps: {prompts['minSteps']}...{prompts['maxSteps']}, seed: {prompts['seed']})"
+    assert task["maxOperand"] == 99 and prompts["maxOperand"] == 99, "arith's default operand range changed"
+
+    first = code_text("01-latent-reasoning-from-scratch.ipynb")
+    assert full_size(first, "data") == arith_call
+    assert budgets(first) == {"teacher": config["teacher"]["steps"], "nocot": config["nocot"]["steps"]}
+
+    second = code_text("02-distillation.ipynb")
+    assert full_size(second, "data") == arith_call
+    b = budgets(second)
+    assert (b["teacher"], b["results"], b["distill"]) == (
+        config["teacher"]["steps"], config["resultsOnly"]["steps"], config["distill"]["steps"])
+    assert b["codi"] * 32 == b["distill"] * 4, "codi gets the default recipe's training problems at batch 32"
+
+    for name in ("03-learning-when-to-stop.ipynb", "04-penalty-sweep.ipynb"):
+        text = code_text(name)
+        assert full_size(text, "data") == arith_call, name
+        assert full_size(text, "prompts") == prompts_call, name
+        assert int(full_size(text, "rl_steps")) == config["rl"]["steps"], name

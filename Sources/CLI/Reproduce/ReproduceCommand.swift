@@ -38,6 +38,8 @@ struct ReproduceCommand: ParsableCommand {
     var minutes = false
     @Flag(help: "Also distil Latent-6-by-1 (a latent count that grows with the problem's steps) per seed.")
     var byStep = false
+    @Flag(help: "Print the configuration (task, model, every stage's budget and recipe, seeds) as JSON and exit without running anything.")
+    var showConfig = false
     @Option(help: "Threads for OpenBLAS and the engine's kernels (not part of the configuration: a run may resume with another count).")
     var threads = Engine.defaultThreads
 
@@ -67,8 +69,12 @@ struct ReproduceCommand: ParsableCommand {
     }
 
     func run() throws {
-        Engine.setThreads(threads)
         let config = config
+        if showConfig {
+            print(String(decoding: try config.encoded(), as: UTF8.self))
+            return
+        }
+        Engine.setThreads(threads)
         let directory = ReproduceDirectory(out ?? (tiny ? "reproduce-tiny" : quick ? "reproduce-quick" : "reproduce"))
         let stages = ReproduceStages.all(config, directory: directory.path)
         do {
