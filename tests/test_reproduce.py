@@ -118,11 +118,14 @@ def test_resumed_run_has_the_structure_of_an_uninterrupted_one(resumed, referenc
     assert shape(got) == shape(want)
     for key in ("teacher", "nocot"):
         assert {"accuracy", "mean_length", "by_steps"} <= set(got[key])
-    for key in ("latent", "rl"):
+    for key in ("latent", "rl", "by_chain"):
         assert [entry["seed"] for entry in got[key]] == [0]
         assert {"seed", "accuracy", "mean_length", "by_steps", "forced"} <= set(got[key][0])
         assert sorted(got[key][0]["forced"], key=int) == ["0", "1", "2", "3"]
-    assert set(got["seconds"]) == {"teacher", "nocot", "results-only", "latent-s0", "rl-s0", "evaluate-s0"}
+    assert set(got["seconds"]) == {"teacher", "nocot", "results-only", "latent-s0", "chain3-s0", "rl-s0", "evaluate-s0"}
+    # The by-chain student sits on Latent-6's frontier beside the RL point, and in the table.
+    assert [c["name"] for c in got["frontier"][0]["compared"]] == ["Latent-6", "Latent-6 + RL", "by chain (3)"]
+    assert got["table"][-1]["method"].startswith("Latent by chain (1 per 3 tokens)")
     assert {"cpu", "vector_extensions", "threads"} <= set(got["machine"])
     assert got["config"]["preset"] == "tiny" and got["config"]["seeds"] == [0]
     html, reference_html = (out / "report.html").read_text(), (reference / "report.html").read_text()
@@ -132,11 +135,11 @@ def test_resumed_run_has_the_structure_of_an_uninterrupted_one(resumed, referenc
 
 def test_changed_options_are_refused_and_leave_the_directory_alone(reference):
     before = snapshot(reference)
-    for extra in (["--seeds", "1"], ["--by-step"], ["--minutes"]):
+    for extra in (["--seeds", "1"], ["--by-step"], ["--minutes"], ["--by-chain", "0"]):
         refused = reproduce(reference, *extra, check=False)
         assert refused.returncode == 2, refused.stderr
         assert "another configuration" in refused.stderr
-        setting = {"--seeds": "seeds", "--by-step": "byStep", "--minutes": "budgetKind"}[extra[0]]
+        setting = {"--seeds": "seeds", "--by-step": "byStep", "--minutes": "budgetKind", "--by-chain": "byChain"}[extra[0]]
         assert setting in refused.stderr, refused.stderr
     assert snapshot(reference) == before
     # Another configuration of the whole pipeline (--quick) is refused as well.
@@ -173,7 +176,8 @@ def test_report_names_nothing_outside_itself(reference):
 
 
 def test_bad_options_are_clear(tmp_path):
-    for extra, message in ((["--seeds", "1,x"], "--seeds"), (["--seeds", "1,1"], "twice"), (["--threads", "0"], "--threads")):
+    for extra, message in ((["--seeds", "1,x"], "--seeds"), (["--seeds", "1,1"], "twice"), (["--threads", "0"], "--threads"),
+                           (["--by-chain", "-1"], "--by-chain"), (["--by-chain", "65"], "--by-chain")):
         done = reproduce(tmp_path / "x", *extra, check=False)
         assert done.returncode != 0 and message in done.stderr, done.stderr
         assert not (tmp_path / "x").exists()

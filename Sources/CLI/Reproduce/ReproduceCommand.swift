@@ -1,5 +1,6 @@
 // `latent reproduce`: the paper's pipeline unattended — CoT teacher, No-CoT, Latent-6 (and
-// optionally Latent-6-by-1) per seed, RL per seed, the evaluation — each stage a script of the
+// optionally Latent-6-by-1) per seed, the by-chain student per seed (full size), RL per seed, the
+// evaluation — each stage a script of the
 // language written to DIR and run through the same interpreter as `latent run`, saved when it
 // finishes, so the command resumes after its last finished stage; then DIR/results.json,
 // DIR/report.html and the paper-shaped table.
@@ -22,7 +23,9 @@ struct ReproduceCommand: ParsableCommand {
             from the first unfinished one. A different configuration on the same DIR is refused. \
             At the end: DIR/results.json, DIR/report.html (self-contained) and the results table. \
             The default budgets are the optimizer steps of the published runs (hours on two \
-            cores); --quick runs a smaller task and model in about five minutes.
+            cores); --quick runs a smaller task and model in about five minutes. At full size each \
+            seed also distils the adaptive student whose latent count follows the written chain \
+            (--by-chain 3; --by-chain 0 leaves it out) and places it on Latent-6's frontier.
             """)
 
     @Option(help: "Seeds of the distillation and RL stages, comma-separated (default: 0,1,2; with --quick: 0).")
@@ -38,6 +41,8 @@ struct ReproduceCommand: ParsableCommand {
     var minutes = false
     @Flag(help: "Also distil Latent-6-by-1 (a latent count that grows with the problem's steps) per seed.")
     var byStep = false
+    @Option(help: ArgumentHelp("Also distil a student whose latent count follows the written chain, one latent step per K chain tokens (latent: \"by-chain-K\"), per seed, and place it on Latent-6's frontier; 0 leaves it out.", valueName: "K"))
+    var byChain: Int?
     @Flag(help: "Print the configuration (task, model, every stage's budget and recipe, seeds) as JSON and exit without running anything.")
     var showConfig = false
     @Option(help: "Threads for OpenBLAS and the engine's kernels (not part of the configuration: a run may resume with another count).")
@@ -47,6 +52,9 @@ struct ReproduceCommand: ParsableCommand {
         guard !(quick && tiny) else { throw ValidationError("--quick and --tiny are two configurations: pass one") }
         _ = try seedList()
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let byChain, !(0...64).contains(byChain) {
+            throw ValidationError("--by-chain takes the chain tokens per latent step, from 1 to 64 (0: no such student); got \(byChain)")
+        }
     }
 
     func seedList() throws -> [Int] {
@@ -65,6 +73,7 @@ struct ReproduceCommand: ParsableCommand {
         var c = tiny ? ReproduceConfig.tiny(seeds: list) : quick ? ReproduceConfig.quick(seeds: list) : ReproduceConfig.full(seeds: list)
         c.budgetKind = minutes ? "minutes" : "steps"
         c.byStep = byStep
+        if let byChain { c.byChain = byChain == 0 ? nil : byChain }
         return c
     }
 

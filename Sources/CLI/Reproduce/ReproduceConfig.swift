@@ -70,6 +70,10 @@ struct ReproduceConfig: Codable, Equatable {
     var distill: Budget
     /// Also distil Latent-6-by-1 (`latent: "by-step"`) per seed.
     var byStep: Bool
+    /// Also distil, per seed, a student whose latent count follows the written chain: one latent
+    /// step per K of its tokens (`latent: "by-chain-K"`), the adaptive student of 2026-12-07; nil:
+    /// none.
+    var byChain: Int?
     var rlRecipe: String
     /// Arguments of `rl` that override its recipe and defaults (nil: as the recipe has it).
     var rlSettings: RLSettings
@@ -91,7 +95,7 @@ struct ReproduceConfig: Codable, Equatable {
             rlPrompts: Task(n: 4_000, minSteps: 1, maxSteps: 4, maxOperand: 99, seed: 2, split: 1),
             teacher: Budget(steps: 14_400, minutes: 15), nocot: Budget(steps: 22_000, minutes: 10),
             resultsOnly: Budget(steps: 9_250, minutes: 10), sftBatch: 16, sftLearningRate: 1e-3,
-            distillRecipe: "stepwise", distill: Budget(steps: 50_000, minutes: 20), byStep: false,
+            distillRecipe: "stepwise", distill: Budget(steps: 50_000, minutes: 20), byStep: false, byChain: 3,
             rlRecipe: "adaptive", rlSettings: .recipe, rl: Budget(steps: 200, minutes: 30), seeds: seeds, forcedMax: 8)
     }
 
@@ -110,7 +114,7 @@ struct ReproduceConfig: Codable, Equatable {
             rlPrompts: Task(n: 2_000, minSteps: 1, maxSteps: 3, maxOperand: 9, seed: 2, split: 1),
             teacher: Budget(steps: 3_000, minutes: 1), nocot: Budget(steps: 3_000, minutes: 0.5),
             resultsOnly: Budget(steps: 500, minutes: 0.2), sftBatch: 16, sftLearningRate: 2e-3,
-            distillRecipe: "stepwise", distill: Budget(steps: 4_000, minutes: 1), byStep: false,
+            distillRecipe: "stepwise", distill: Budget(steps: 4_000, minutes: 1), byStep: false, byChain: nil,
             rlRecipe: "adaptive", rlSettings: RLSettings(penalty: 0.1, learningRate: 3e-5, validateEvery: 10, select: "shortest"),
             rl: Budget(steps: 100, minutes: 0.5), seeds: seeds, forcedMax: 6)
     }
@@ -125,7 +129,7 @@ struct ReproduceConfig: Codable, Equatable {
             rlPrompts: Task(n: 60, minSteps: 1, maxSteps: 2, maxOperand: 9, seed: 2, split: 1),
             teacher: Budget(steps: 30, minutes: 0.05), nocot: Budget(steps: 20, minutes: 0.05),
             resultsOnly: Budget(steps: 10, minutes: 0.05), sftBatch: 16, sftLearningRate: 1e-3,
-            distillRecipe: "stepwise", distill: Budget(steps: 400, minutes: 0.1), byStep: false,
+            distillRecipe: "stepwise", distill: Budget(steps: 400, minutes: 0.1), byStep: false, byChain: 3,
             rlRecipe: "adaptive", rlSettings: .recipe, rl: Budget(steps: 2, minutes: 0.05), seeds: seeds, forcedMax: 3)
     }
 

@@ -47,6 +47,7 @@ struct ReproduceReport {
                                                   ("Latent-6", r.latent.map(Self.byDifficulty))]
         if r.config.byStep { named.append(("Latent-6-by-1", r.byStep.map(Self.byDifficulty))) }
         named.append(("Latent-6 + RL", r.rl.map(Self.byDifficulty)))
+        if let k = r.config.byChain { named.append(("by chain (\(k))", r.byChain.map(Self.byDifficulty))) }
         let rows = named.map { name, perSeed in
             [name] + steps.map { s in ReproduceResults.spread(perSeed.compactMap { $0[s] }) }
         }
@@ -99,8 +100,12 @@ struct ReproduceReport {
             html += "<div class=\"row\">"
                 + figure(directory.svg(name + "/lengths-latent.svg"), caption: "Latent-6, seed \(seed): total length per test problem")
                 + figure(directory.svg(name + "/lengths-rl.svg"), caption: "after RL, seed \(seed): total length per test problem")
+                + (results.config.byChain.map { k in
+                    figure(directory.svg(name + "/lengths-chain.svg"), caption: "by chain (\(k)), seed \(seed): total length per test problem")
+                } ?? "")
                 + "</div>"
-                + figure(directory.svg(name + "/frontier.svg"), caption: "seed \(seed): accuracy of Latent-6 forced to 0…\(results.config.forcedMax) latent steps, with the Latent-6 and RL points")
+                + figure(directory.svg(name + "/frontier.svg"), caption: "seed \(seed): accuracy of Latent-6 forced to 0…\(results.config.forcedMax) latent steps, "
+                    + "with the Latent-6, RL\(results.config.byChain == nil ? "" : " and by-chain") points")
         }
         return html
     }
@@ -148,7 +153,9 @@ struct ReproduceReport {
         let intro = "<p>The paper's pipeline (<i>Learning When to Stop: Adaptive Latent Reasoning via Reinforcement Learning</i>, "
             + "Ning, Kuo, Gomes, 2025) at toy scale: a CoT teacher, a No-CoT baseline, Latent-6 distilled with the \""
             + TextFormat.htmlEscaped(c.distillRecipe) + "\" recipe, then GRPO with the \"" + TextFormat.htmlEscaped(c.rlRecipe)
-            + "\" recipe. Model: dim \(c.shape.dim) × \(c.shape.layers) layers × \(c.shape.heads) heads. Budgets: "
+            + "\" recipe"
+            + (c.byChain.map { k in "; beside them a student whose latent count follows the written chain (one latent step per \(k) tokens), placed on Latent-6's frontier" } ?? "")
+            + ". Model: dim \(c.shape.dim) × \(c.shape.layers) layers × \(c.shape.heads) heads. Budgets: "
             + (c.byTime ? "minutes per stage." : "optimizer steps per stage (the figures do not depend on the machine's speed).") + "</p>"
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(TextFormat.htmlEscaped(title))</title>"
             + "<style>\(style)</style></head><body><h1>\(TextFormat.htmlEscaped(title))</h1>" + intro

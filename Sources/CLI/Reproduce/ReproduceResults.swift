@@ -15,6 +15,8 @@ struct ReproduceResults {
     var latent: [Figures]
     var rl: [Figures]
     var byStep: [Figures]
+    /// The by-chain student per seed (empty without one).
+    var byChain: [Figures]
     /// Per seed: the Latent-6 frontier's best single count, oracle and compared policies.
     var frontier: [Figures]
     var seconds: [String: Double]
@@ -46,12 +48,13 @@ struct ReproduceResults {
         }
         teacher = model(try read("teacher/results.json"))
         nocot = model(try read("nocot/results.json"))
-        (latent, rl, byStep, frontier) = ([], [], [], [])
+        (latent, rl, byStep, byChain, frontier) = ([], [], [], [], [])
         for seed in config.seeds {
             let e = try read(ReproduceStages.evaluationName(seed: seed) + "/results.json")
             latent.append(forced(e["latent"] as? Figures ?? [:], seed: seed))
             rl.append(forced(e["rl"] as? Figures ?? [:], seed: seed))
             if config.byStep { byStep.append(forced(e["by_step"] as? Figures ?? [:], seed: seed)) }
+            if config.byChain != nil { byChain.append(forced(e["by_chain"] as? Figures ?? [:], seed: seed)) }
             var f = e["frontier"] as? Figures ?? [:]
             f["seed"] = seed
             frontier.append(f)
@@ -73,6 +76,7 @@ struct ReproduceResults {
             "table": rows.map { ["method": $0.method, "accuracy": $0.accuracy, "mean_length": $0.length, "seeds": $0.seeds] },
         ]
         if config.byStep { object["by_step"] = byStep }
+        if config.byChain != nil { object["by_chain"] = byChain }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 
@@ -112,10 +116,17 @@ struct ReproduceResults {
                             length: Self.spread(Self.values(byStep, "mean_length"), scale: 1, unit: ""), seeds: seedText))
         }
         let before = ReportText.meanAndSpread(Self.values(latent, "mean_length")).mean
-        let after = ReportText.meanAndSpread(Self.values(rl, "mean_length")).mean
-        let change = before > 0 ? String(format: " (%+.1f %%)", 100 * (after - before) / before) : ""
+        func change(_ list: [Figures]) -> String {
+            let after = ReportText.meanAndSpread(Self.values(list, "mean_length")).mean
+            return before > 0 ? String(format: " (%+.1f %%)", 100 * (after - before) / before) : ""
+        }
         rows.append(Row(method: "Latent-6 + RL (\(config.rlRecipe))", accuracy: Self.spread(Self.values(rl, "accuracy")),
-                        length: Self.spread(Self.values(rl, "mean_length"), scale: 1, unit: "") + change, seeds: seedText))
+                        length: Self.spread(Self.values(rl, "mean_length"), scale: 1, unit: "") + change(rl), seeds: seedText))
+        if let k = config.byChain {
+            rows.append(Row(method: "\(ReproduceStudent.byChain(k).label) (\(config.distillRecipe))",
+                            accuracy: Self.spread(Self.values(byChain, "accuracy")),
+                            length: Self.spread(Self.values(byChain, "mean_length"), scale: 1, unit: "") + change(byChain), seeds: seedText))
+        }
         return rows
     }
 

@@ -15,22 +15,64 @@ struct ReproduceStage: Equatable {
     let script: String
 }
 
+/// A student distilled from the results-only model.
+enum ReproduceStudent: Equatable {
+    /// Latent-6, the paper's baseline (and the start of RL).
+    case latent6
+    /// Latent-6-by-1: a latent count that grows with the problem's steps.
+    case byStep
+    /// One latent step per K tokens of the written chain, stopped there by the stop head.
+    case byChain(Int)
+
+    /// The students `config` distils per seed, Latent-6 first.
+    static func all(_ config: ReproduceConfig) -> [ReproduceStudent] {
+        [.latent6] + (config.byStep ? [.byStep] : []) + (config.byChain.map { [.byChain($0)] } ?? [])
+    }
+
+    /// The stage name's prefix (the seed follows).
+    var prefix: String {
+        switch self {
+        case .latent6: "latent-s"
+        case .byStep: "by-step-s"
+        case .byChain(let k): "chain\(k)-s"
+        }
+    }
+
+    /// `distill`'s `latent:` argument.
+    var latentArgument: String {
+        switch self {
+        case .latent6: "6"
+        case .byStep: "\"by-step\""
+        case .byChain(let k): "\"by-chain-\(k)\""
+        }
+    }
+
+    /// The name in tables and plots.
+    var label: String {
+        switch self {
+        case .latent6: "Latent-6"
+        case .byStep: "Latent-6-by-1"
+        case .byChain(let k): "Latent by chain (1 per \(k) tokens)"
+        }
+    }
+}
+
 enum ReproduceStages {
     /// Every stage of `config`, in the order they run: teacher, No-CoT, results-only SFT, then
-    /// per seed Latent-6 (and Latent-6-by-1), RL and the evaluation of that seed's models.
+    /// per seed its students (Latent-6, and Latent-6-by-1 and the by-chain student when asked),
+    /// RL from Latent-6 and the evaluation of that seed's models.
     static func all(_ config: ReproduceConfig, directory: String) -> [ReproduceStage] {
         let w = ScriptWriter(config: config, directory: directory)
         var stages = [w.teacher, w.nocot, w.resultsOnly]
         for seed in config.seeds {
-            stages.append(w.latent(seed: seed, byStep: false))
-            if config.byStep { stages.append(w.latent(seed: seed, byStep: true)) }
+            for student in ReproduceStudent.all(config) { stages.append(w.latent(seed: seed, student: student)) }
             stages.append(w.rl(seed: seed))
             stages.append(w.evaluation(seed: seed))
         }
         return stages
     }
 
-    static func latentName(seed: Int, byStep: Bool) -> String { (byStep ? "by-step-s" : "latent-s") + "\(seed)" }
+    static func latentName(seed: Int, student: ReproduceStudent = .latent6) -> String { student.prefix + "\(seed)" }
     static func rlName(seed: Int) -> String { "rl-s\(seed)" }
     static func evaluationName(seed: Int) -> String { "evaluate-s\(seed)" }
 }
@@ -120,10 +162,9 @@ private struct ScriptWriter {
         return ReproduceStage(name: name, title: "results-only SFT from the teacher (\(budgetText(config.resultsOnly)))", script: script)
     }
 
-    func latent(seed: Int, byStep: Bool) -> ReproduceStage {
-        let name = ReproduceStages.latentName(seed: seed, byStep: byStep)
-        let latent = byStep ? "\"by-step\"" : "6"
-        let label = byStep ? "Latent-6-by-1" : "Latent-6"
+    func latent(seed: Int, student: ReproduceStudent) -> ReproduceStage {
+        let name = ReproduceStages.latentName(seed: seed, student: student)
+        let (latent, label) = (student.latentArgument, student.label)
         let script = header(name, "\(label), recipe \"\(config.distillRecipe)\", seed \(seed), from the results-only model.",
                             resultsOnly: true) + """
             m = load_model(out + "/results-only/model")
@@ -138,7 +179,7 @@ private struct ScriptWriter {
 
     func rl(seed: Int) -> ReproduceStage {
         let name = ReproduceStages.rlName(seed: seed)
-        let from = ReproduceStages.latentName(seed: seed, byStep: false)
+        let from = ReproduceStages.latentName(seed: seed)
         let p = config.rlPrompts
         let script = header(name, "GRPO (recipe \"\(config.rlRecipe)\", seed \(seed)) from Latent-6 on prompts none of the task's problems share.") + """
             m = load_model(out + "/\(from)/model")
@@ -154,7 +195,7 @@ private struct ScriptWriter {
 
     func evaluation(seed: Int) -> ReproduceStage {
         let name = ReproduceStages.evaluationName(seed: seed)
-        let latent = ReproduceStages.latentName(seed: seed, byStep: false)
+        let latent = ReproduceStages.latentName(seed: seed)
         let counts = "0...\(config.forcedMax)"
         // Every total length a model here reaches: 2 (no latent step) to past Latent-6's 8.
         let bins = "2...\(max(config.forcedMax, 6) + 4)"
@@ -164,7 +205,19 @@ private struct ScriptWriter {
             mrl = load_model(out + "/\(ReproduceStages.rlName(seed: seed))/model")
             e6 = evaluate(m6, test)
             erl = evaluate(mrl, test)
-            f6 = frontier(m6, test, counts: \(counts), compare: {"Latent-6": e6, "Latent-6 + RL": erl})
+            compared = {"Latent-6": e6, "Latent-6 + RL": erl}
+
+            """
+        if let k = config.byChain {
+            script += """
+                mc = load_model(out + "/\(ReproduceStages.latentName(seed: seed, student: .byChain(k)))/model")
+                ec = evaluate(mc, test)
+                compared = compared + {"by chain (\(k))": ec}
+
+                """
+        }
+        script += """
+            f6 = frontier(m6, test, counts: \(counts), compare: compared)
             frl = frontier(mrl, test, counts: \(counts))
             print(f6)
             save(f6.plot, out + "/\(name)/frontier.svg")
@@ -176,9 +229,17 @@ private struct ScriptWriter {
                        frontier: {best: f6.best, oracle: f6.oracle, compared: f6.compared}}
 
             """
+        if let k = config.byChain {
+            script += """
+                fc = frontier(mc, test, counts: \(counts))
+                save(hist(ec.lengths, bins: \(bins), title: "by chain (\(k)), seed \(seed): total length per problem", xlabel: "latent steps + 2"), out + "/\(name)/lengths-chain.svg")
+                results = results + {by_chain: {\(evaluationRecord("ec")), forced: fc.points}}
+
+                """
+        }
         if config.byStep {
             script += """
-                mb = load_model(out + "/\(ReproduceStages.latentName(seed: seed, byStep: true))/model")
+                mb = load_model(out + "/\(ReproduceStages.latentName(seed: seed, student: .byStep))/model")
                 eb = evaluate(mb, test)
                 fb = frontier(mb, test, counts: \(counts))
                 results = results + {by_step: {\(evaluationRecord("eb")), forced: fb.points}}
