@@ -39,13 +39,17 @@ public enum DistillationRecipe: String, CaseIterable, Sendable {
                 + "Emerald Rapids, 2026-12-05), from a teacher reading numbers least significant digit first after "
                 + "results-only SFT; with latent: \"by-chain-3\" 54.0 ± 5.0 % at 45 % less length")
         case .codi:
-            ("Latent-6 19.2 %, 2026-11-27",
-             "latent: 6, batch: 32, lr: 1e-3, weight: 20, no step supervision (the paper's) — Latent-6 19.2 % "
-                + "(2026-11-27, batch 16, 30 min from a 94.75 % CoT teacher)")
+            ("Latent-6 13.95 %, 2026-12-08",
+             "latent: 6, batch: 32, lr: 1e-3, weight: 20, no step supervision (the paper's) — Latent-6 13.95 % (30.6 / 12.0 / "
+                + "7.8 / 5.3 % on 1- to 4-step problems; No-CoT 19.4 %) after 6,250 steps from the CoT teacher, the training "
+                + "problems of stepwise's 50,000 × 4 (2026-12-08, AMD Zen 4; 19.2 % in 30 min at batch 16 from a teacher "
+                + "reading numbers in the usual order, 2026-11-27)")
         case .coconut:
-            ("Latent-6 25.95 %, 2026-11-28",
-             "codi's objective with batch: 16 after Coconut-style stages over the first half of the run — Latent-6 "
-                + "25.95 % (2026-11-28, 6,000 steps from a 91.4 % results-only model)")
+            ("Latent-6 6.45 %, 2026-12-08",
+             "codi's objective with batch: 16 after Coconut-style stages over the first half of the run — Latent-6 6.45 % "
+                + "(10.6 / 5.6 / 6.1 / 3.5 % on 1- to 4-step problems) after 12,500 steps from the results-only model, the "
+                + "training problems of stepwise's 50,000 × 4 (2026-12-08, AMD Zen 4; 25.95 % after 6,000 steps from a "
+                + "results-only model reading numbers in the usual order, 2026-11-28)")
         }
     }
 }
