@@ -4,9 +4,9 @@ shape, steps per second (median).
 
 The step mirrors Training/GRPOTrainer.swift and GRPOBatch.swift: `--prompts` prompts of
 `--prompt` tokens, each computed once (batch of prompts, no grad) and its cache repeated for
-`--group` completions; sampling: `--latent` latent steps per completion (the stop head's
-CONTINUE/STOP logits sampled at temperature 8, the recipe's head temperature; the filter F and one
-cached position per step), then `--answer` answer tokens sampled at temperature 1; rewards and
+`--group` completions; sampling: `--latent` latent steps per completion (`--latent` + 1 stop-head
+decisions, the last one STOP, from the CONTINUE/STOP logits sampled at temperature 8, the recipe's
+head temperature; the filter F and one cached position per step), then `--answer` answer tokens sampled at temperature 1; rewards and
 group advantages; the update in chunks of `--micro` completions: the policy's pass with gradients
 over prompt, latent chain and answer, the frozen reference's pass without, the clipped-ratio loss
 with the k3 KL term (beta 1e-3) over every action (stop decisions and answer tokens), gradients
@@ -49,10 +49,11 @@ def main():
             h, _ = policy.run(policy.embed(torch.full((N, 1), START)), cache)
             hidden = h[:, 0]
             decisions = []
-            for _ in range(a.latent):
+            for i in range(a.latent + 1):  # CONTINUE `latent` times, then STOP
                 decisions.append(torch.multinomial(F.softmax(head(hidden) / 8, -1), 1))
-                out, _ = policy.run(policy.filter(hidden).unsqueeze(1), cache)
-                hidden = out[:, 0]
+                if i < a.latent:
+                    out, _ = policy.run(policy.filter(hidden).unsqueeze(1), cache)
+                    hidden = out[:, 0]
             answer, token = [], torch.full((N, 1), START)
             for _ in range(a.answer):
                 out, _ = policy.run(policy.embed(token), cache)
@@ -66,10 +67,11 @@ def main():
         model.run(model.embed(prompts), cache)
         h, _ = model.run(model.embed(torch.full((len(prompts), 1), START)), cache)
         hidden, stops = h[:, 0], []
-        for _ in range(a.latent):
+        for i in range(a.latent + 1):
             stops.append(F.log_softmax(hidden @ model.embed.weight[[CONTINUE, STOP]].t(), -1)[:, 0])
-            out, _ = model.run(model.filter(hidden).unsqueeze(1), cache)
-            hidden = out[:, 0]
+            if i < a.latent:
+                out, _ = model.run(model.filter(hidden).unsqueeze(1), cache)
+                hidden = out[:, 0]
         tokens = torch.cat([torch.full((len(prompts), 1), START), answer[:, :-1]], 1)
         out, _ = model.run(model.embed(tokens), cache)
         picked = F.log_softmax(model.logits(out), -1).gather(-1, answer.unsqueeze(-1))[..., 0]
