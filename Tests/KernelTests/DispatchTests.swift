@@ -83,18 +83,22 @@ import Lang
         #expect(order.lastIndex(of: failing.id)! < order.firstIndex(of: queued1.id)!)
     }
 
-    @Test func aRequestSentBeforeTheFailureButArrivingAfterItIsAborted() throws {
-        // "Run All" through a notebook server: the second cell's request was sent before the
-        // first failed but reaches the kernel only after the failure.
+    /// A failing cell, then a request sent before the failure that reaches the kernel after it
+    /// ("Run All" through a notebook server). Returns the harness and the late request's reply.
+    func lateRequest(stopOnError: Bool) throws -> (Harness, id: String, reply: Message) {
         let h = Harness(interpreter: ScriptedInterpreter())
-        let failing = h.client.execute("fail ValueError")
-        let late = h.client.execute("print never")
+        let failing = h.client.execute("fail ValueError", stopOnError: stopOnError)
+        let late = h.client.execute("print late")
         h.core.handleShell(failing.frames)
         h.core.handleShell(late.frames)
-        let reply = try #require(h.reply(to: late.id))
+        return (h, late.id, try #require(h.reply(to: late.id)))
+    }
+
+    @Test func aRequestSentBeforeTheFailureButArrivingAfterItIsAborted() throws {
+        let (h, late, reply) = try lateRequest(stopOnError: true)
         #expect(reply.content["ename"] == "ExecutionAborted")
         #expect(reply.content["execution_count"] == .null)
-        #expect(h.iopubTypes(for: late.id) == ["status", "status"])
+        #expect(h.iopubTypes(for: late) == ["status", "status"])
         // A request sent after the failure (the user re-runs the cell) runs.
         let after = h.client.execute("print runs")
         h.core.handleShell(after.frames)
@@ -103,12 +107,8 @@ import Lang
     }
 
     @Test func withoutStopOnErrorALateRequestRuns() throws {
-        let h = Harness(interpreter: ScriptedInterpreter())
-        let failing = h.client.execute("fail ValueError", stopOnError: false)
-        let late = h.client.execute("print runs")
-        h.core.handleShell(failing.frames)
-        h.core.handleShell(late.frames)
-        #expect(h.reply(to: late.id)?.content["status"] == "ok")
+        let (_, _, reply) = try lateRequest(stopOnError: false)
+        #expect(reply.content["status"] == "ok")
     }
 
     @Test func withoutStopOnErrorQueuedRequestsStayQueued() throws {
