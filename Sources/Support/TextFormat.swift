@@ -19,16 +19,13 @@ public enum TextFormat {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(scalar)
-            }
+            if let entity = htmlEntities[scalar] { out += entity } else { out.unicodeScalars.append(scalar) }
         }
         return out
     }
+
+    /// The characters HTML text and attribute values must not hold as they are.
+    private static let htmlEntities: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"]
 
     /// Seconds as "m:ss", or "h:mm:ss" from an hour on; "--:--" when unknown.
     public static func duration(_ seconds: Double) -> String {
