@@ -1,9 +1,8 @@
 // `latent reproduce`: the paper's pipeline unattended — CoT teacher, No-CoT, Latent-6 (and
 // optionally Latent-6-by-1) per seed, the by-chain student per seed (full size), RL per seed, the
-// evaluation — each stage a script of the
-// language written to DIR and run through the same interpreter as `latent run`, saved when it
-// finishes, so the command resumes after its last finished stage; then DIR/results.json,
-// DIR/report.html and the paper-shaped table.
+// evaluation — each stage a script of the language written to DIR and run through the same
+// interpreter as `latent run`, saved when it finishes, so the command resumes after its last
+// finished stage; then DIR/results.json, DIR/report.html and the paper-shaped table.
 
 import ArgumentParser
 import Foundation
